@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and booting the kernel needs, once.
+#
+# Every step checks first and does nothing when its tool is already there,
+# so running this again is cheap. Versions are pinned in the Makefile and
+# passed in through the environment.
+#
+# Usage: setup.sh   (with RUST_VERSION, BINDGEN_VERSION, VNG_VERSION, VENV set)
+
+set -euo pipefail
+
+: "${RUST_VERSION:?}" "${BINDGEN_VERSION:?}" "${VNG_VERSION:?}" "${VENV:?}"
+
+DEB_PACKAGES=(
+	linux-source-6.12
+	clang-19 lld-19 llvm-19 libclang-19-dev
+	qemu-system-x86
+	flex bison bc libelf-dev libssl-dev cpio kmod python3-venv
+	make gcc git
+)
+
+log() { printf 'setup: %s\n' "$*"; }
+
+missing_debs() {
+	local p
+	for p in "${DEB_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+install_debs() {
+	local missing
+	missing=$(missing_debs)
+	[ -z "$missing" ] && return
+	log "installing Debian packages:" $missing
+	local sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		--no-install-recommends $missing
+}
+
+install_rust() {
+	export PATH="$HOME/.cargo/bin:$PATH"
+	if ! command -v rustup >/dev/null; then
+		echo "setup: rustup not found; install it from your distribution" >&2
+		exit 1
+	fi
+	if ! rustup run "$RUST_VERSION" rustc --version >/dev/null 2>&1; then
+		log "installing Rust $RUST_VERSION"
+		rustup toolchain install --profile minimal "$RUST_VERSION"
+	fi
+	local have
+	have=$(rustup component list --installed --toolchain "$RUST_VERSION")
+	local c
+	for c in rust-src rustfmt clippy; do
+		grep -q "^$c" <<<"$have" ||
+			rustup component add --toolchain "$RUST_VERSION" "$c"
+	done
+}
+
+install_bindgen() {
+	if [ "$(bindgen --version 2>/dev/null)" = "bindgen $BINDGEN_VERSION" ]; then
+		return
+	fi
+	log "installing bindgen-cli $BINDGEN_VERSION"
+	RUSTUP_TOOLCHAIN=$RUST_VERSION cargo install --locked \
+		--version "$BINDGEN_VERSION" bindgen-cli
+}
+
+install_vng() {
+	if [ "$("$VENV/bin/vng" --version 2>/dev/null)" = "virtme-ng $VNG_VERSION" ]; then
+		return
+	fi
+	log "installing virtme-ng $VNG_VERSION in $VENV"
+	/usr/bin/python3 -m venv "$VENV"
+	"$VENV/bin/pip" install -q "virtme-ng==$VNG_VERSION"
+}
+
+install_debs
+install_rust
+install_bindgen
+install_vng
