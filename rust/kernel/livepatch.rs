@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Kernel live patching.
+//!
+//! A live patch module replaces functions of the running kernel (vmlinux) and of its modules
+//! without a reboot. It describes, in static tables, which functions of which objects it replaces
+//! by which of its own functions, and hands the tables to the livepatch core when it is loaded.
+//! The core redirects the old functions with ftrace and switches every task to the new code at a
+//! point where that is safe (the consistency model, see `Documentation/livepatch/livepatch.rst`).
+//! The patch is then controlled through `/sys/kernel/livepatch/<module>`; writing `0` to its
+//! `enabled` file reverts to the old code, after which the module can be unloaded.
+//!
+//! The tables are built at compile time, in `static` memory, like the C structures they stand for:
+//!
+//! - [`Func`] (`struct klp_func`): one function to replace and its replacement,
+//! - [`FuncTable`]: the functions of one object,
+//! - [`Object`] (`struct klp_object`): vmlinux or a module, with its [`FuncTable`],
+//! - [`ObjectTable`]: the objects of one patch,
+//! - [`Patch`] (`struct klp_patch`): the objects and the module that holds them.
+//!
+//! The tables add the empty entries that end the C arrays themselves. Replacing a function is only
+//! sound if the replacement has the ABI of the original, which the compiler cannot check against a
+//! C function that may even be `static`: [`Func::new`] is `unsafe`, and the patch author states
+//! that contract in its `// SAFETY:` comment.
+//!
+//! [`module_livepatch!`](crate::module_livepatch) declares a whole patch module with these tables
+//! in one place.
+//!
+//! C header: [`include/linux/livepatch.h`](srctree/include/linux/livepatch.h)
+//!
+//! # Examples
+//!
+//! The tables of a patch that replaces `cmdline_proc_show()` of vmlinux, declared by hand:
+//!
+//! ```
+//! use kernel::{
+//!     c_str,
+//!     livepatch::{Func, FuncTable, Object, ObjectTable, Patch},
+//!     seq_file::SeqFile,
+//!     seq_print, ThisModule,
+//! };
+//! use core::ffi::{c_int, c_void};
+//! # // SAFETY: Doctests are built in, where `THIS_MODULE` is `NULL`.
+//! # static THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+//!
+//! extern "C" fn cmdline_proc_show(m: &SeqFile, _v: *mut c_void) -> c_int {
+//!     seq_print!(m, "patched\n");
+//!     0
+//! }
+//!
+//! static FUNCS: FuncTable<1> = FuncTable::new([
+//!     // SAFETY: `cmdline_proc_show` has the ABI of `int cmdline_proc_show(struct seq_file *m,
+//!     // void *v)` (fs/proc/cmdline.c): `&SeqFile` is a `struct seq_file *`, and the seq file
+//!     // core serialises `show` calls on a seq file.
+//!     unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as _) },
+//! ]);
+//! static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
+//! static PATCH: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
+//!
+//! // Only a live patch module can enable a patch; code built into the kernel gets `EINVAL`. A
+//! // patch can only be enabled once.
+//! assert_eq!(PATCH.enable(), Err(EINVAL));
+//! assert_eq!(PATCH.enable(), Err(EBUSY));
+//! ```
+
+mod func;
+mod module;
+mod object;
+mod patch;
+
+pub use func::{Func, FuncTable};
+pub use object::{Object, ObjectTable};
+pub use patch::Patch;

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Patched functions: `struct klp_func` and the tables that hold them.
+
+use crate::{bindings, str::CStr, types::Opaque};
+use core::{ffi::c_void, mem, ptr};
+
+/// A function to patch and its replacement (`struct klp_func`).
+///
+/// Built at compile time, it only becomes useful inside a [`FuncTable`] of an
+/// [`Object`](super::Object).
+#[repr(transparent)]
+pub struct Func(Opaque<bindings::klp_func>);
+
+impl Func {
+    /// Describes the redirection of the function called `old_name` to `new_func`.
+    ///
+    /// Once the patch is enabled, each task switches to `new_func` at a safe point (see the
+    /// consistency model in `Documentation/livepatch/livepatch.rst`); from then on, every call to
+    /// `old_name` in the patched object runs `new_func`.
+    ///
+    /// # Safety
+    ///
+    /// `new_func` must be a function with the ABI of the function called `old_name` in the object
+    /// this entry is placed in, as declared by its C prototype: the C calling convention
+    /// (`extern "C"`), parameters and a return value that C passes the same way (same sizes and
+    /// classes, e.g. `&T` or `*mut T` for `T *`, `c_int` for `int`), and behaviour that is sound
+    /// for any arguments the callers of `old_name` pass, from any context they call it in.
+    pub const unsafe fn new(old_name: &'static CStr, new_func: *const c_void) -> Self {
+        Self(Opaque::new(bindings::klp_func {
+            old_name: old_name.as_char_ptr(),
+            new_func: new_func.cast_mut(),
+            // SAFETY: All other fields are the kernel's bookkeeping, for which all-zero is the
+            // initial state the C definitions (`{ .old_name = ..., .new_func = ... }`) also have.
+            ..unsafe { mem::zeroed() }
+        }))
+    }
+
+    /// Selects the `pos`-th symbol called `old_name` in the object, counting from 1 in kallsyms
+    /// order (`old_sympos`).
+    ///
+    /// Needed where an object has several local symbols of that name; without it, the name must
+    /// be unique in the object and enabling the patch fails with `EINVAL` otherwise.
+    pub const fn sympos(self, pos: u32) -> Self {
+        // SAFETY: `self` is owned here, so nothing else accesses its value; `new` initialised it.
+        let raw = unsafe { ptr::read(self.0.get()) };
+        Self(Opaque::new(bindings::klp_func {
+            old_sympos: pos as _,
+            ..raw
+        }))
+    }
+}
+
+/// The functions of one object, laid out as the C array that `struct klp_object` points to.
+///
+/// # Invariants
+///
+/// `funcs` is directly followed by `end`, which stays all-zero: together they are an array of
+/// `N + 1` `struct klp_func`s whose last entry terminates it, as the kernel expects.
+#[repr(C)]
+pub struct FuncTable<const N: usize> {
+    funcs: [Func; N],
+    end: Opaque<bindings::klp_func>,
+}
+
+impl<const N: usize> FuncTable<N> {
+    /// Creates the table, adding the terminating entry.
+    pub const fn new(funcs: [Func; N]) -> Self {
+        Self {
+            funcs,
+            // SAFETY: An all-zero `klp_func` ends the array (`old_name`, `new_func`
+            // and `old_sympos` are zero), and `Func::new` never makes one with a `NULL` `old_name`.
+            end: Opaque::new(unsafe { mem::zeroed() }),
+        }
+    }
+
+    /// Returns a pointer to the first entry of the terminated array.
+    pub(crate) const fn as_ptr(&'static self) -> *mut bindings::klp_func {
+        // `repr(C)` and `Func` being a transparent `klp_func` make `self` an array of `klp_func`.
+        ptr::from_ref(self).cast_mut().cast()
+    }
+}
+
+// SAFETY: After construction, Rust code only passes pointers to the table to the livepatch core,
+// which reads and writes it under `klp_mutex` (and the per-function fields from its ftrace handler
+// with the ordering it documents), so sharing `&FuncTable` between threads races with nothing.
+unsafe impl<const N: usize> Sync for FuncTable<N> {}

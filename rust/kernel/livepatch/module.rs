@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Declaring a whole live patch module with [`module_livepatch!`].
+
+/// Declares a live patch module: its tables, its [`module!`] and its init.
+///
+/// The module's init enables the patch ([`Patch::enable`]) and fails with its error, so `insmod`
+/// reports the errno of `klp_enable_patch()`; the module is marked as a live patch module
+/// (`livepatch: Y` in `modinfo`). The patch appears as `/sys/kernel/livepatch/<name>`.
+///
+/// `objects` lists the patched objects, `vmlinux` or a module name as a string, each with the
+/// [`Func`]s replaced in it. The other keys are those of [`module!`], in its order.
+///
+/// # Examples
+///
+/// The Rust twin of `samples/livepatch/livepatch-sample.c`:
+///
+/// ```ignore
+/// use core::ffi::{c_int, c_void};
+/// use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
+///
+/// kernel::module_livepatch! {
+///     name: "livepatch_sample",
+///     author: "Rust for Linux Contributors",
+///     description: "Replace /proc/cmdline",
+///     license: "GPL",
+///     objects: {
+///         vmlinux: [
+///             // SAFETY: `cmdline_proc_show` has the ABI of `int cmdline_proc_show(struct
+///             // seq_file *m, void *v)` (fs/proc/cmdline.c), `&SeqFile` standing for `m`.
+///             unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as _) },
+///         ],
+///     },
+/// }
+///
+/// extern "C" fn cmdline_proc_show(m: &SeqFile, _v: *mut c_void) -> c_int {
+///     seq_print!(m, "this has been live patched\n");
+///     0
+/// }
+/// ```
+///
+/// [`module!`]: crate::prelude::module
+/// [`Patch::enable`]: crate::livepatch::Patch::enable
+/// [`Func`]: crate::livepatch::Func
+#[macro_export]
+macro_rules! module_livepatch {
+    (@one $x:tt) => { 1usize };
+
+    (@count $($x:tt)*) => { 0usize $(+ $crate::module_livepatch!(@one $x))* };
+
+    (@funcs $($func:expr),* $(,)?) => {{
+        static FUNCS: $crate::livepatch::FuncTable<
+            { $crate::module_livepatch!(@count $($func)*) }
+        > = $crate::livepatch::FuncTable::new([$($func),*]);
+        &FUNCS
+    }};
+
+    (@object vmlinux [$($funcs:tt)*]) => {
+        $crate::livepatch::Object::vmlinux($crate::module_livepatch!(@funcs $($funcs)*))
+    };
+
+    (@object $module:literal [$($funcs:tt)*]) => {
+        $crate::livepatch::Object::module(
+            $crate::c_str!($module),
+            $crate::module_livepatch!(@funcs $($funcs)*),
+        )
+    };
+
+    (
+        // `tt`, not `literal`: `module!` must see the string literals themselves.
+        name: $name:tt,
+        $(author: $author:tt,)?
+        $(description: $description:tt,)?
+        license: $license:tt,
+        objects: { $($object:tt: [$($funcs:tt)*]),+ $(,)? },
+    ) => {
+        $crate::prelude::module! {
+            type: LivepatchModule,
+            name: $name,
+            $(author: $author,)?
+            $(description: $description,)?
+            license: $license,
+        }
+
+        struct LivepatchModule;
+
+        const _: () = {
+            static OBJECTS: $crate::livepatch::ObjectTable<
+                { $crate::module_livepatch!(@count $($object)+) }
+            > = $crate::livepatch::ObjectTable::new([
+                $($crate::module_livepatch!(@object $object [$($funcs)*])),+
+            ]);
+
+            static PATCH: $crate::livepatch::Patch =
+                $crate::livepatch::Patch::new(&THIS_MODULE, &OBJECTS);
+
+            /// Marks the module as a live patch module, as `MODULE_INFO(livepatch, "Y")` does.
+            #[cfg(MODULE)]
+            #[link_section = ".modinfo"]
+            #[used(compiler)]
+            static LIVEPATCH_MODINFO: [u8; 12] = *b"livepatch=Y\0";
+
+            impl $crate::Module for LivepatchModule {
+                fn init(_module: &'static $crate::ThisModule) -> $crate::error::Result<Self> {
+                    PATCH.enable()?;
+                    Ok(LivepatchModule)
+                }
+            }
+        };
+    };
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Live patches: `struct klp_patch`.
+
+use super::ObjectTable;
+use crate::{bindings, error::to_result, prelude::*, types::Opaque, ThisModule};
+use core::{
+    mem,
+    sync::atomic::{AtomicBool, Ordering},
+};
+
+/// A live patch: the objects it patches, owned by the module that holds it (`struct klp_patch`).
+///
+/// It lives in a `static` of a live patch module, and [`Patch::enable`] hands it to the livepatch
+/// core, which then owns it until the patch is disabled through
+/// `/sys/kernel/livepatch/<module>/enabled` and the transition completes; the core keeps a
+/// reference to the module all that time, so the module cannot be unloaded under it.
+///
+/// # Invariants
+///
+/// `raw.mod` is the module that holds this `static`, `raw.objs` a terminated [`ObjectTable`].
+/// `klp_enable_patch()` is called on `raw` at most once: `enabled` is set before that.
+pub struct Patch {
+    raw: Opaque<bindings::klp_patch>,
+    enabled: AtomicBool,
+}
+
+impl Patch {
+    /// Creates the patch of `objects` held by `module`.
+    ///
+    /// `module` is `THIS_MODULE`, the module the patch is declared in (the `static` that
+    /// [`module!`](crate::prelude::module) defines in every module).
+    pub const fn new<const N: usize>(
+        module: &'static ThisModule,
+        objects: &'static ObjectTable<N>,
+    ) -> Self {
+        Self {
+            raw: Opaque::new(bindings::klp_patch {
+                mod_: module.as_ptr(),
+                objs: objects.as_ptr(),
+                // SAFETY: The other fields are optional (`states`, `replace`) or the kernel's
+                // bookkeeping, whose initial state is all-zero as in the C definitions.
+                ..unsafe { mem::zeroed() }
+            }),
+            enabled: AtomicBool::new(false),
+        }
+    }
+
+    /// Registers and enables the patch (`klp_enable_patch()`).
+    ///
+    /// Call it from the module's init, and return its error from there: the kernel's errno then
+    /// becomes the error of `insmod`. On success the patch appears as
+    /// `/sys/kernel/livepatch/<module>` and the transition to the new code has started (it may
+    /// still be running when this returns).
+    ///
+    /// Errors are those of `klp_enable_patch()`, among them `EINVAL` when a function or an object
+    /// cannot be resolved or the module is not a live patch module, `ENODEV` when the livepatch
+    /// core is not available, `EBUSY` when another transition is in progress; and `EBUSY` when
+    /// this patch was enabled before: a patch can only be enabled once per load of its module.
+    pub fn enable(&'static self) -> Result {
+        if self.enabled.swap(true, Ordering::Relaxed) {
+            return Err(EBUSY);
+        }
+        // SAFETY: By the type invariants, the patch and its tables are `'static` and well formed
+        // and this is the only call of `klp_enable_patch()` on them. `raw.mod` is the module
+        // holding them, on which the core takes a reference for as long as it uses them.
+        to_result(unsafe { bindings::klp_enable_patch(self.raw.get()) })
+    }
+}
+
+// SAFETY: Rust code only touches `raw` in `enable`, which `enabled` lets run once; from then on the
+// livepatch core accesses it under `klp_mutex`. `enabled` is atomic.
+unsafe impl Sync for Patch {}
