@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rust live patching on Linux 6.12: set up, build, boot and test.
+#
+#   make run              build, boot, load the Rust sample patch, unpatch
+#   make check            all tests: formatting, the upstream livepatch
+#                         selftests against our Rust test modules, our own
+#                         selftests and the kernel crate's livepatch doctests
+#   make check-upstream   the upstream selftests with the upstream C modules
+#
+# Variables:
+#   KERNEL_SRC=<dir>   build another 6.12.y tree instead of Debian's
+#                      linux-source-6.12 (it is copied, never modified)
+#   KLP_CACHE=<dir>    where the prepared tree and the tools live
+#                      (default ~/.cache/rklp; keep it short: doctest symbol
+#                      names embed the build path)
+#   KVM=auto|1|0       use KVM if a probe shows it works, force it, or use TCG
+#   SELFTESTS="..."    run only these selftest scripts (make check)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+
+RUST_VERSION    := 1.95.0
+BINDGEN_VERSION := 0.73.2
+VNG_VERSION     := 1.42
+
+KLP_CACHE ?= $(HOME)/.cache/rklp
+KDIR      := $(KLP_CACHE)/linux
+VENV      := $(KLP_CACHE)/venv
+OUT       := $(CURDIR)/out
+IMAGE     := $(KDIR)/arch/x86/boot/bzImage
+C_TEST_MODULES := $(KDIR)/tools/testing/selftests/livepatch/test_modules
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export RUSTUP_TOOLCHAIN := $(RUST_VERSION)
+export LIBCLANG_PATH := /usr/lib/llvm-19/lib
+export VNG := $(VENV)/bin/vng
+export KVM KERNEL_SRC SELFTESTS
+
+JOBS  ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Every Rust object goes through clippy-driver: the build is the lint.
+KMAKE := $(MAKE) -s -C $(KDIR) LLVM=-19 CLIPPY=1 -j$(JOBS)
+
+# Our Rust sources, for rustfmt.
+RUST_SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.rs')
+
+.PHONY: all setup kernel modules run check check-upstream fmt-check clean
+
+all: modules
+
+setup:
+	@RUST_VERSION=$(RUST_VERSION) BINDGEN_VERSION=$(BINDGEN_VERSION) \
+		VNG_VERSION=$(VNG_VERSION) VENV=$(VENV) scripts/setup.sh
+
+kernel: setup
+	@mkdir -p $(OUT)
+	@MAKEFLAGS_K="LLVM=-19" scripts/prepare-kernel.sh $(CURDIR) $(KDIR)
+	@echo "kernel: building $(KDIR) (log: out/kernel-build.log)"
+	@$(KMAKE) bzImage modules 2>&1 | tee $(OUT)/kernel-build.log
+	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(KDIR)/rust/kernel.o \
+		rust/kernel/livepatch rust/kernel/seq_file.rs
+
+# Our Rust modules, and the upstream C test modules for those not ported.
+# Warnings in our modules are errors, so a failed build is never mistaken for
+# a clean one on the next run.
+modules: kernel
+	@echo "modules: building our Rust modules (log: out/modules-build.log)"
+	@$(KMAKE) M=$(CURDIR) KRUSTFLAGS=-Dwarnings modules 2>&1 | \
+		tee $(OUT)/modules-build.log
+	@echo "modules: building the upstream C test modules"
+	@$(KMAKE) M=$(C_TEST_MODULES) modules
+
+run: modules
+	@VM_SHOW_KERNEL=1 VM_APPEND=kunit.enable=0 scripts/vm.sh $(IMAGE) $(OUT)/run-console.log 300 \
+		"bash $(CURDIR)/scripts/guest-sample.sh $(CURDIR)/samples/livepatch/rust_livepatch_sample.ko"
+
+fmt-check: setup
+	@echo "fmt-check: rustfmt --check on $(words $(RUST_SOURCES)) files"
+	@rustfmt --check --edition 2021 --config-path $(CURDIR)/.rustfmt.toml \
+		$(RUST_SOURCES)
+
+check: fmt-check modules
+	@scripts/selftests.sh rust $(CURDIR) $(KDIR) $(OUT)
+
+check-upstream: modules
+	@scripts/selftests.sh c $(CURDIR) $(KDIR) $(OUT)
+
+clean:
+	@if [ -d $(KDIR) ]; then $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf $(OUT)
