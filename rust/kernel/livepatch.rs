@@ -13,9 +13,9 @@
 //! The tables are built at compile time, in `static` memory, like the C structures they stand for:
 //!
 //! - [`Func`] (`struct klp_func`): one function to replace and its replacement,
-//! - [`FuncTable`]: the functions of one object,
+//! - [`FuncTable`]: the functions of one object (a [`Table`] of [`Func`]s),
 //! - [`Object`] (`struct klp_object`): vmlinux or a module, with its [`FuncTable`],
-//! - [`ObjectTable`]: the objects of one patch,
+//! - [`ObjectTable`]: the objects of one patch (a [`Table`] of [`Object`]s),
 //! - [`Patch`] (`struct klp_patch`): the objects and the module that holds them.
 //!
 //! The tables add the empty entries that end the C arrays themselves. Replacing a function is only
@@ -67,7 +67,9 @@ mod func;
 mod module;
 mod object;
 mod patch;
+mod table;
 
 pub use func::{Func, FuncTable};
 pub use object::{Object, ObjectTable};
 pub use patch::Patch;
+pub use table::{Table, TableEntry};

@@ -2,6 +2,7 @@
 
 //! Patched functions: `struct klp_func` and the tables that hold them.
 
+use super::{Table, TableEntry};
 use crate::{bindings, str::CStr, types::Opaque};
 use core::{ffi::c_void, mem, ptr};
 
@@ -51,37 +52,12 @@ impl Func {
     }
 }
 
-/// The functions of one object, laid out as the C array that `struct klp_object` points to.
-///
-/// # Invariants
-///
-/// `funcs` is directly followed by `end`, which stays all-zero: together they are an array of
-/// `N + 1` `struct klp_func`s whose last entry terminates it, as the kernel expects.
-#[repr(C)]
-pub struct FuncTable<const N: usize> {
-    funcs: [Func; N],
-    end: Opaque<bindings::klp_func>,
+/// The functions of one object.
+pub type FuncTable<const N: usize> = Table<Func, N>;
+
+// SAFETY: `Func` is a transparent `Opaque<klp_func>`. `klp_for_each_func_static()` stops at the
+// entry whose `old_name`, `new_func` and `old_sympos` are all zero, and `Func::new` never makes one
+// with a `NULL` `old_name`.
+unsafe impl TableEntry for Func {
+    type Raw = bindings::klp_func;
 }
-
-impl<const N: usize> FuncTable<N> {
-    /// Creates the table, adding the terminating entry.
-    pub const fn new(funcs: [Func; N]) -> Self {
-        Self {
-            funcs,
-            // SAFETY: An all-zero `klp_func` ends the array (`old_name`, `new_func`
-            // and `old_sympos` are zero), and `Func::new` never makes one with a `NULL` `old_name`.
-            end: Opaque::new(unsafe { mem::zeroed() }),
-        }
-    }
-
-    /// Returns a pointer to the first entry of the terminated array.
-    pub(crate) const fn as_ptr(&'static self) -> *mut bindings::klp_func {
-        // `repr(C)` and `Func` being a transparent `klp_func` make `self` an array of `klp_func`.
-        ptr::from_ref(self).cast_mut().cast()
-    }
-}
-
-// SAFETY: After construction, Rust code only passes pointers to the table to the livepatch core,
-// which reads and writes it under `klp_mutex` (and the per-function fields from its ftrace handler
-// with the ordering it documents), so sharing `&FuncTable` between threads races with nothing.
-unsafe impl<const N: usize> Sync for FuncTable<N> {}

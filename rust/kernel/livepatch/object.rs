@@ -2,7 +2,7 @@
 
 //! Patched objects: `struct klp_object` and the tables that hold them.
 
-use super::FuncTable;
+use super::{FuncTable, Table, TableEntry};
 use crate::{bindings, ffi::c_char, str::CStr, types::Opaque};
 use core::{mem, ptr};
 
@@ -35,36 +35,11 @@ impl Object {
     }
 }
 
-/// The objects of one patch, laid out as the C array that `struct klp_patch` points to.
-///
-/// # Invariants
-///
-/// `objects` is directly followed by `end`, which stays all-zero: together they are an array of
-/// `N + 1` `struct klp_object`s whose last entry terminates it, as the kernel expects.
-#[repr(C)]
-pub struct ObjectTable<const N: usize> {
-    objects: [Object; N],
-    end: Opaque<bindings::klp_object>,
+/// The objects of one patch.
+pub type ObjectTable<const N: usize> = Table<Object, N>;
+
+// SAFETY: `Object` is a transparent `Opaque<klp_object>`. `klp_for_each_object_static()` stops at
+// the entry whose `funcs` and `name` are both `NULL`, and every `Object` has a `FuncTable`.
+unsafe impl TableEntry for Object {
+    type Raw = bindings::klp_object;
 }
-
-impl<const N: usize> ObjectTable<N> {
-    /// Creates the table, adding the terminating entry.
-    pub const fn new(objects: [Object; N]) -> Self {
-        Self {
-            objects,
-            // SAFETY: An all-zero `klp_object` ends the array (`funcs` and `name` are `NULL`).
-            end: Opaque::new(unsafe { mem::zeroed() }),
-        }
-    }
-
-    /// Returns a pointer to the first entry of the terminated array.
-    pub(crate) const fn as_ptr(&'static self) -> *mut bindings::klp_object {
-        // `repr(C)` and `Object` being a transparent `klp_object` make `self` an array of them.
-        ptr::from_ref(self).cast_mut().cast()
-    }
-}
-
-// SAFETY: After construction, Rust code only passes pointers to the table to the livepatch core,
-// which accesses it under `klp_mutex`, so sharing `&ObjectTable` between threads races with
-// nothing.
-unsafe impl<const N: usize> Sync for ObjectTable<N> {}
