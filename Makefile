@@ -57,8 +57,7 @@ kernel: setup
 	@MAKEFLAGS_K="LLVM=-19" scripts/prepare-kernel.sh $(CURDIR) $(KDIR)
 	@echo "kernel: building $(KDIR) (log: out/kernel-build.log)"
 	@$(KMAKE) bzImage modules 2>&1 | tee $(OUT)/kernel-build.log
-	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(KDIR)/rust/kernel.o \
-		rust/kernel/livepatch rust/kernel/seq_file.rs
+	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(CURDIR) $(KDIR)
 
 # Our Rust modules, and the upstream C test modules for those not ported.
 # Warnings in our modules are errors, so a failed build is never mistaken for

@@ -35,7 +35,7 @@ scripts=$(sed -n '/^TEST_PROGS :=/,/^$/p' "$upstream/Makefile" |
 
 # Is this .ko built from Rust? The `module!` macro marks every Rust module.
 is_rust_ko() {
-	llvm-nm-19 "$1" 2>/dev/null | grep -q '__IS_RUST_MODULE'
+	[[ "$(llvm-nm-19 "$1" 2>/dev/null)" == *__IS_RUST_MODULE* ]]
 }
 
 manifest=$run/test_modules/MODULES
@@ -64,6 +64,11 @@ if [ "$mode" = rust ]; then
 	cp "$repo"/selftests/livepatch/test-rust-*.sh "$run/"
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
 fi
+
+# The doctests of our kernel crate files, by the names KUnit gives them
+# (rust/kernel/livepatch/func.rs: rust_doctest_kernel_livepatch_func_rs_<n>).
+(cd "$repo" && git ls-files --cached --others --exclude-standard 'rust/kernel/*.rs') |
+	sed 's|^rust/|rust_doctest_|; s|[/.]|_|g' >"$run/doctests"
 
 # SELFTESTS="test-a.sh test-b.sh" runs only those.
 scripts=${SELFTESTS:-$scripts}
