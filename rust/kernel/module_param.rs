@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Module parameters.
+//!
+//! The storage and the `struct kernel_param` entries behind the `params` of
+//! [`module!`](crate::prelude::module), which is how modules declare them. A parameter is set from
+//! the `insmod` command line before the module's init runs and, if its permissions allow, by
+//! writing to `/sys/module/<module>/parameters/<name>` at any time after. The kernel serialises
+//! those writers (with the module's parameter lock); values are kept in atomics, so reading a
+//! parameter from Rust never races with them and never sees a torn value.
+//!
+//! Values are parsed as the C parameter types parse them (`kstrtoint()` and friends, base 0, so
+//! `0x` and `0` prefixes work; `kstrtobool()` for `bool`). A value that does not parse or does not
+//! fit, or an array with more elements than it can hold, is refused with `EINVAL` and the old value
+//! is kept.
+//!
+//! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h)
+
+use crate::{
+    bindings,
+    error::code::EINVAL,
+    ffi::{c_char, c_int, c_void},
+    prelude::*,
+    str::CStr,
+    ThisModule,
+};
+use core::{
+    fmt::{self, Write},
+    sync::atomic::{self, Ordering},
+};
+
+mod private {
+    pub trait Sealed {}
+}
+
+/// A type a module parameter can have: the integer types and `bool`.
+///
+/// The trait's items are used by the code [`module!`](crate::prelude::module) generates.
+pub trait ParamType: Copy + Default + fmt::Display + private::Sealed {
+    /// The atomic that stores a value of this type.
+    #[doc(hidden)]
+    type Atomic: Sync;
+
+    /// Whether the parameter may be given without a value (`insmod m.ko flag`).
+    #[doc(hidden)]
+    const NOARG: bool = false;
+
+    /// Parses a value as the C parameter type of the same kind does.
+    #[doc(hidden)]
+    fn parse(value: Option<&CStr>) -> Result<Self>;
+
+    /// Reads a stored value.
+    #[doc(hidden)]
+    fn load(atomic: &Self::Atomic) -> Self;
+
+    /// Stores a value.
+    #[doc(hidden)]
+    fn store(atomic: &Self::Atomic, value: Self);
+
+    /// Writes a value as the C parameter type of the same kind shows it in sysfs.
+    #[doc(hidden)]
+    fn show(self, out: &mut impl Write) -> fmt::Result {
+        write!(out, "{self}")
+    }
+}
+
+macro_rules! impl_integer_param {
+    ($($ty:ty, $atomic:ident, $kstrto:ident;)*) => {$(
+        impl private::Sealed for $ty {}
+
+        impl ParamType for $ty {
+            type Atomic = atomic::$atomic;
+
+            fn parse(value: Option<&CStr>) -> Result<Self> {
+                let value = value.ok_or(EINVAL)?;
+                let mut result: $ty = 0;
+                // SAFETY: `value` is a NUL-terminated string and `result` a valid place for the
+                // C type of the same size and signedness.
+                let ret = unsafe {
+                    bindings::$kstrto(value.as_char_ptr(), 0, core::ptr::from_mut(&mut result).cast())
+                };
+                // `ERANGE` for a value that does not fit is `EINVAL` for a parameter.
+                if ret == 0 { Ok(result) } else { Err(EINVAL) }
+            }
+
+            fn load(atomic: &Self::Atomic) -> Self {
+                atomic.load(Ordering::Relaxed)
+            }
+
+            fn store(atomic: &Self::Atomic, value: Self) {
+                atomic.store(value, Ordering::Relaxed)
+            }
+        }
+
+        impl ModuleParam<$ty> {
+            /// Creates the storage of a parameter with the value `default`.
+            pub const fn new(default: $ty) -> Self {
+                Self(atomic::$atomic::new(default))
+            }
+        }
+
+        impl<const N: usize> ModuleParamArray<$ty, N> {
+            /// Creates the storage of an array parameter that holds up to `N` values, initially
+            /// `defaults`.
+            pub const fn new(defaults: &[$ty]) -> Self {
+                // A `const` is how arrays of a non-`Copy` type are repeated; each element is a
+                // fresh atomic, which is what the lint is wary of not being the case.
+                #[allow(clippy::declare_interior_mutable_const)]
+                const EMPTY: atomic::$atomic = atomic::$atomic::new(0);
+                let mut values = [EMPTY; N];
+                assert!(defaults.len() <= N, "more default values than the array holds");
+                let mut i = 0;
+                while i < defaults.len() {
+                    values[i] = atomic::$atomic::new(defaults[i]);
+                    i += 1;
+                }
+                Self { values, count: atomic::AtomicUsize::new(defaults.len()) }
+            }
+        }
+    )*};
+}
+
+impl_integer_param! {
+    i8, AtomicI8, kstrtos8;
+    u8, AtomicU8, kstrtou8;
+    i16, AtomicI16, kstrtos16;
+    u16, AtomicU16, kstrtou16;
+    i32, AtomicI32, kstrtoint;
+    u32, AtomicU32, kstrtouint;
+    i64, AtomicI64, kstrtoll;
+    u64, AtomicU64, kstrtoull;
+}
+
+impl private::Sealed for bool {}
+
+impl ParamType for bool {
+    type Atomic = atomic::AtomicBool;
+
+    const NOARG: bool = true;
+
+    fn parse(value: Option<&CStr>) -> Result<Self> {
+        // As `param_set_bool()`: no value means true.
+        let Some(value) = value else {
+            return Ok(true);
+        };
+        let mut result = false;
+        // SAFETY: `value` is a NUL-terminated string and `result` a valid `bool`.
+        let ret = unsafe { bindings::kstrtobool(value.as_char_ptr(), &mut result) };
+        if ret == 0 {
+            Ok(result)
+        } else {
+            Err(EINVAL)
+        }
+    }
+
+    fn load(atomic: &Self::Atomic) -> Self {
+        atomic.load(Ordering::Relaxed)
+    }
+
+    fn store(atomic: &Self::Atomic, value: Self) {
+        atomic.store(value, Ordering::Relaxed)
+    }
+
+    fn show(self, out: &mut impl Write) -> fmt::Result {
+        // As `param_get_bool()`.
+        out.write_str(if self { "Y" } else { "N" })
+    }
+}
+
+impl ModuleParam<bool> {
+    /// Creates the storage of a parameter with the value `default`.
+    pub const fn new(default: bool) -> Self {
+        Self(atomic::AtomicBool::new(default))
+    }
+}
+
+/// The storage of a module parameter: [`ModuleParam`] or [`ModuleParamArray`].
+pub trait ParamStorage: Sync + private::Sealed {
+    /// The operations the kernel calls to set and show the parameter; they expect
+    /// `kernel_param.arg` to point to a `Self`.
+    #[doc(hidden)]
+    const OPS: &'static bindings::kernel_param_ops;
+}
+
+/// The value of a module parameter of type `T`.
+///
+/// [`module!`](crate::prelude::module) declares one `static` of this type per parameter, in the
+/// module `module_parameters` of the crate.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::module_param::ModuleParam;
+///
+/// static RETRIES: ModuleParam<u32> = ModuleParam::<u32>::new(3);
+/// static VERBOSE: ModuleParam<bool> = ModuleParam::<bool>::new(false);
+///
+/// assert_eq!(RETRIES.get(), 3);
+/// assert!(!VERBOSE.get());
+/// ```
+pub struct ModuleParam<T: ParamType>(T::Atomic);
+
+impl<T: ParamType> ModuleParam<T> {
+    /// Returns the current value.
+    pub fn get(&self) -> T {
+        T::load(&self.0)
+    }
+}
+
+impl<T: ParamType> private::Sealed for ModuleParam<T> {}
+
+impl<T: ParamType> ParamStorage for ModuleParam<T> {
+    const OPS: &'static bindings::kernel_param_ops = &bindings::kernel_param_ops {
+        flags: if T::NOARG {
+            bindings::KERNEL_PARAM_OPS_FL_NOARG
+        } else {
+            0
+        },
+        set: Some(Self::set),
+        get: Some(Self::show),
+        free: None,
+    };
+}
+
+impl<T: ParamType> ModuleParam<T> {
+    /// Sets the parameter from `val` (`kernel_param_ops.set`).
+    ///
+    /// # Safety
+    ///
+    /// `kp` is a [`KernelParam`] of a `ModuleParam<T>`; `val`
+    /// is `NULL` or a NUL-terminated string.
+    unsafe extern "C" fn set(val: *const c_char, kp: *const bindings::kernel_param) -> c_int {
+        // SAFETY: By the function's safety requirements.
+        let (param, val) = unsafe { (&*KernelParam::arg::<Self>(kp), opt_cstr(val)) };
+        match T::parse(val) {
+            Ok(value) => {
+                T::store(&param.0, value);
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// Writes the value to `buffer` (`kernel_param_ops.get`).
+    ///
+    /// # Safety
+    ///
+    /// `kp` is a [`KernelParam`] of a `ModuleParam<T>`;
+    /// `buffer` is writable for `PAGE_SIZE` bytes.
+    unsafe extern "C" fn show(buffer: *mut c_char, kp: *const bindings::kernel_param) -> c_int {
+        // SAFETY: By the function's safety requirements.
+        let (param, mut out) = unsafe { (&*KernelParam::arg::<Self>(kp), PageWriter::new(buffer)) };
+        let _ = param.get().show(&mut out);
+        let _ = out.write_char('\n');
+        out.len()
+    }
+}
+
+/// The values of an array module parameter of type `T` that holds up to `N` of them.
+///
+/// Each value is read atomically. A sysfs write that races with [`ModuleParamArray::get`] or
+/// [`ModuleParamArray::len`] may be seen in part; read parameters that must be seen as a whole
+/// from a parameter without write permission.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::module_param::ModuleParamArray;
+///
+/// static PIDS: ModuleParamArray<i32, 4> = ModuleParamArray::<i32, 4>::new(&[10, 20]);
+///
+/// assert_eq!(PIDS.len(), 2);
+/// assert_eq!(PIDS.get(1), Some(20));
+/// assert_eq!(PIDS.get(2), None);
+/// assert!(PIDS.iter().eq([10, 20]));
+/// ```
+pub struct ModuleParamArray<T: ParamType, const N: usize> {
+    values: [T::Atomic; N],
+    count: atomic::AtomicUsize,
+}
+
+impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
+    /// Returns the number of values given.
+    pub fn len(&self) -> usize {
+        self.count.load(Ordering::Acquire)
+    }
+
+    /// Returns whether no value was given.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Returns the value at `index`, if that many values were given.
+    pub fn get(&self, index: usize) -> Option<T> {
+        (index < self.len()).then(|| T::load(&self.values[index]))
+    }
+
+    /// Returns an iterator over the values given.
+    pub fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        self.values[..self.len()].iter().map(T::load)
+    }
+}
+
+impl<T: ParamType, const N: usize> private::Sealed for ModuleParamArray<T, N> {}
+
+impl<T: ParamType, const N: usize> ParamStorage for ModuleParamArray<T, N> {
+    const OPS: &'static bindings::kernel_param_ops = &bindings::kernel_param_ops {
+        flags: 0,
+        set: Some(Self::set),
+        get: Some(Self::show),
+        free: None,
+    };
+}
+
+impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
+    /// Sets the values from the comma-separated list `val` (`kernel_param_ops.set`).
+    ///
+    /// # Safety
+    ///
+    /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `val` is `NULL` or a NUL-terminated string.
+    unsafe extern "C" fn set(val: *const c_char, kp: *const bindings::kernel_param) -> c_int {
+        // SAFETY: By the function's safety requirements.
+        let (param, val) = unsafe { (&*KernelParam::arg::<Self>(kp), opt_cstr(val)) };
+        match parse_array::<T, N>(val) {
+            Ok((values, count)) => {
+                for (slot, value) in param.values.iter().zip(&values[..count]) {
+                    T::store(slot, *value);
+                }
+                param.count.store(count, Ordering::Release);
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// Writes the comma-separated values to `buffer` (`kernel_param_ops.get`).
+    ///
+    /// # Safety
+    ///
+    /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `buffer` is writable for `PAGE_SIZE` bytes.
+    unsafe extern "C" fn show(buffer: *mut c_char, kp: *const bindings::kernel_param) -> c_int {
+        // SAFETY: By the function's safety requirements.
+        let (param, mut out) = unsafe { (&*KernelParam::arg::<Self>(kp), PageWriter::new(buffer)) };
+        for (i, value) in param.iter().enumerate() {
+            if i > 0 {
+                let _ = out.write_char(',');
+            }
+            let _ = value.show(&mut out);
+        }
+        let _ = out.write_char('\n');
+        out.len()
+    }
+}
+
+/// Parses a comma-separated list of at most `N` values.
+fn parse_array<T: ParamType, const N: usize>(val: Option<&CStr>) -> Result<([T; N], usize)> {
+    let mut values = [T::default(); N];
+    let mut count = 0;
+    for item in val.ok_or(EINVAL)?.as_bytes().split(|&b| b == b',') {
+        // Each item gets its own NUL-terminated copy for the parser. The longest integer,
+        // `-0x8000000000000000\n`, fits with room to spare.
+        let mut buf = [0u8; 32];
+        if count == N || item.len() >= buf.len() {
+            return Err(EINVAL);
+        }
+        buf[..item.len()].copy_from_slice(item);
+        let item = CStr::from_bytes_with_nul(&buf[..=item.len()]).map_err(|_| EINVAL)?;
+        values[count] = T::parse(Some(item))?;
+        count += 1;
+    }
+    Ok((values, count))
+}
+
+/// Returns the string at `ptr`, or `None` for `NULL`.
+///
+/// # Safety
+///
+/// `ptr` is `NULL` or a NUL-terminated string that lives for `'a`.
+unsafe fn opt_cstr<'a>(ptr: *const c_char) -> Option<&'a CStr> {
+    // SAFETY: By the function's safety requirements.
+    (!ptr.is_null()).then(|| unsafe { CStr::from_char_ptr(ptr) })
+}
+
+/// Writes formatted text into the `PAGE_SIZE` buffer of a `kernel_param_ops.get` call, cutting it
+/// short as `scnprintf()` does.
+struct PageWriter {
+    buffer: *mut u8,
+    len: usize,
+}
+
+impl PageWriter {
+    /// # Safety
+    ///
+    /// `buffer` must be writable for `PAGE_SIZE` bytes while the writer is used.
+    unsafe fn new(buffer: *mut c_char) -> Self {
+        Self {
+            buffer: buffer.cast(),
+            len: 0,
+        }
+    }
+
+    fn len(&self) -> c_int {
+        // `len < PAGE_SIZE`, which fits.
+        self.len as c_int
+    }
+}
+
+impl Write for PageWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        // Keep one byte for the NUL the callers of `get` do not need but `scnprintf()` leaves.
+        let n = s.len().min(crate::page::PAGE_SIZE - 1 - self.len);
+        // SAFETY: `len + n < PAGE_SIZE`, the size the buffer is writable for by the invariant of
+        // `new`, and `s` cannot overlap the kernel's page buffer.
+        unsafe {
+            core::ptr::copy_nonoverlapping(s.as_ptr(), self.buffer.add(self.len), n);
+        }
+        self.len += n;
+        Ok(())
+    }
+}
+
+/// A module parameter's entry in the `__param` section (`struct kernel_param`), through which the
+/// kernel finds, sets and shows it.
+///
+/// # Invariants
+///
+/// `self.0.arg` points to the `'static` storage of the type `self.0.ops` was made for.
+#[repr(transparent)]
+pub struct KernelParam(bindings::kernel_param);
+
+// SAFETY: The entry is never written after compile time; the kernel only reads it (the section
+// is read-only in C). The storage it points to is `Sync`.
+unsafe impl Sync for KernelParam {}
+
+impl KernelParam {
+    /// Creates the entry of the parameter `name` of `module`, stored in `storage`, with the sysfs
+    /// permissions `perm` (no sysfs file when 0).
+    #[doc(hidden)]
+    pub const fn new<P: ParamStorage>(
+        name: &'static CStr,
+        module: &'static ThisModule,
+        perm: u16,
+        storage: &'static P,
+    ) -> Self {
+        // INVARIANT: `arg` points to `storage`, a `'static` `P`, and `ops` is `P::OPS`.
+        Self(bindings::kernel_param {
+            name: name.as_char_ptr(),
+            mod_: module.as_ptr(),
+            ops: P::OPS,
+            perm,
+            level: -1,
+            flags: 0,
+            __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 {
+                arg: core::ptr::from_ref(storage).cast_mut().cast::<c_void>(),
+            },
+        })
+    }
+
+    /// Returns the storage of the parameter `kp`.
+    ///
+    /// # Safety
+    ///
+    /// `kp` must point to a [`KernelParam`] whose storage is a `P`; the kernel passes such a `kp`
+    /// to the operations in `P::OPS`.
+    unsafe fn arg<P: ParamStorage>(kp: *const bindings::kernel_param) -> *const P {
+        // SAFETY: `kp` points to a valid `KernelParam` by the safety requirements; `arg` is the
+        // active field of its union by the type invariant.
+        unsafe { (*kp).__bindgen_anon_1.arg.cast::<P>() }
+    }
+}
