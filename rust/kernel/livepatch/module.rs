@@ -6,10 +6,12 @@
 ///
 /// The module's init enables the patch ([`Patch::enable`]) and fails with its error, so `insmod`
 /// reports the errno of `klp_enable_patch()`; the module is marked as a live patch module
-/// (`livepatch: Y` in `modinfo`). The patch appears as `/sys/kernel/livepatch/<name>`.
+/// (`livepatch: true` of [`module!`], `livepatch: Y` in `modinfo`). The patch appears as
+/// `/sys/kernel/livepatch/<name>`.
 ///
 /// `objects` lists the patched objects, `vmlinux` or a module name as a string, each with the
-/// [`Func`]s replaced in it. The other keys are those of [`module!`], in its order.
+/// [`Func`]s replaced in it. The other keys are those of [`module!`], in its order; `params`
+/// declares module parameters as there.
 ///
 /// # Examples
 ///
@@ -72,6 +74,7 @@ macro_rules! module_livepatch {
         $(author: $author:tt,)?
         $(description: $description:tt,)?
         license: $license:tt,
+        $(params: $params:tt,)?
         objects: { $($object:tt: [$($funcs:tt)*]),+ $(,)? },
     ) => {
         $crate::prelude::module! {
@@ -80,6 +83,8 @@ macro_rules! module_livepatch {
             $(author: $author,)?
             $(description: $description,)?
             license: $license,
+            livepatch: true,
+            $(params: $params,)?
         }
 
         struct LivepatchModule;
@@ -93,12 +98,6 @@ macro_rules! module_livepatch {
 
             static PATCH: $crate::livepatch::Patch =
                 $crate::livepatch::Patch::new(&THIS_MODULE, &OBJECTS);
-
-            /// Marks the module as a live patch module, as `MODULE_INFO(livepatch, "Y")` does.
-            #[cfg(MODULE)]
-            #[link_section = ".modinfo"]
-            #[used(compiler)]
-            static LIVEPATCH_MODINFO: [u8; 12] = *b"livepatch=Y\0";
 
             impl $crate::Module for LivepatchModule {
                 fn init(_module: &'static $crate::ThisModule) -> $crate::error::Result<Self> {
