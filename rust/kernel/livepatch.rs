@@ -14,7 +14,8 @@
 //!
 //! - [`Func`] (`struct klp_func`): one function to replace and its replacement,
 //! - [`FuncTable`]: the functions of one object (a [`Table`] of [`Func`]s),
-//! - [`Object`] (`struct klp_object`): vmlinux or a module, with its [`FuncTable`],
+//! - [`Object`] (`struct klp_object`): vmlinux or a module, with its [`FuncTable`] and, if it
+//!   needs them, its [`Callbacks`] (`struct klp_callbacks`),
 //! - [`ObjectTable`]: the objects of one patch (a [`Table`] of [`Object`]s),
 //! - [`Patch`] (`struct klp_patch`): the objects and the module that holds them.
 //!
@@ -63,12 +64,14 @@
 //! assert_eq!(PATCH.enable(), Err(EBUSY));
 //! ```
 
+mod callbacks;
 mod func;
 mod module;
 mod object;
 mod patch;
 mod table;
 
+pub use callbacks::{Callbacks, ModuleState, PatchedObject};
 pub use func::{Func, FuncTable};
 pub use object::{Object, ObjectTable};
 pub use patch::Patch;

@@ -10,8 +10,10 @@
 /// `/sys/kernel/livepatch/<name>`.
 ///
 /// `objects` lists the patched objects, `vmlinux` or a module name as a string, each with the
-/// [`Func`]s replaced in it. The other keys are those of [`module!`], in its order; `params`
-/// declares module parameters as there.
+/// [`Func`]s replaced in it and, after `with`, a type whose [`Callbacks`] run around patching and
+/// unpatching it. `replace`, if given, is evaluated in the module's init (it may read a
+/// parameter) and makes the patch cumulative when true ([`Patch::set_replace`]). The other keys
+/// are those of [`module!`], in its order; `params` declares module parameters as there.
 ///
 /// # Examples
 ///
@@ -43,6 +45,8 @@
 ///
 /// [`module!`]: crate::prelude::module
 /// [`Patch::enable`]: crate::livepatch::Patch::enable
+/// [`Patch::set_replace`]: crate::livepatch::Patch::set_replace
+/// [`Callbacks`]: crate::livepatch::Callbacks
 /// [`Func`]: crate::livepatch::Func
 #[macro_export]
 macro_rules! module_livepatch {
@@ -57,15 +61,20 @@ macro_rules! module_livepatch {
         &FUNCS
     }};
 
-    (@object vmlinux [$($funcs:tt)*]) => {
+    (@base vmlinux [$($funcs:tt)*]) => {
         $crate::livepatch::Object::vmlinux($crate::module_livepatch!(@funcs $($funcs)*))
     };
 
-    (@object $module:literal [$($funcs:tt)*]) => {
+    (@base $module:literal [$($funcs:tt)*]) => {
         $crate::livepatch::Object::module(
             $crate::c_str!($module),
             $crate::module_livepatch!(@funcs $($funcs)*),
         )
+    };
+
+    (@object $object:tt [$($callbacks:ty)?] [$($funcs:tt)*]) => {
+        $crate::module_livepatch!(@base $object [$($funcs)*])
+            $(.callbacks::<$callbacks>())?
     };
 
     (
@@ -75,7 +84,8 @@ macro_rules! module_livepatch {
         $(description: $description:tt,)?
         license: $license:tt,
         $(params: $params:tt,)?
-        objects: { $($object:tt: [$($funcs:tt)*]),+ $(,)? },
+        $(replace: $replace:expr,)?
+        objects: { $($object:tt $(with $callbacks:ty)?: [$($funcs:tt)*]),+ $(,)? },
     ) => {
         $crate::prelude::module! {
             type: LivepatchModule,
@@ -93,7 +103,7 @@ macro_rules! module_livepatch {
             static OBJECTS: $crate::livepatch::ObjectTable<
                 { $crate::module_livepatch!(@count $($object)+) }
             > = $crate::livepatch::ObjectTable::new([
-                $($crate::module_livepatch!(@object $object [$($funcs)*])),+
+                $($crate::module_livepatch!(@object $object [$($callbacks)?] [$($funcs)*])),+
             ]);
 
             static PATCH: $crate::livepatch::Patch =
@@ -101,6 +111,7 @@ macro_rules! module_livepatch {
 
             impl $crate::Module for LivepatchModule {
                 fn init(_module: &'static $crate::ThisModule) -> $crate::error::Result<Self> {
+                    $(PATCH.set_replace($replace)?;)?
                     PATCH.enable()?;
                     Ok(LivepatchModule)
                 }

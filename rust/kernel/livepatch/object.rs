@@ -2,7 +2,7 @@
 
 //! Patched objects: `struct klp_object` and the tables that hold them.
 
-use super::{FuncTable, Table, TableEntry};
+use super::{callbacks, Callbacks, FuncTable, Table, TableEntry};
 use crate::{bindings, ffi::c_char, str::CStr, types::Opaque};
 use core::{mem, ptr};
 
@@ -22,6 +22,16 @@ impl Object {
     /// Functions patched in the module called `name`.
     pub const fn module<const N: usize>(name: &'static CStr, funcs: &'static FuncTable<N>) -> Self {
         Self::new(name.as_char_ptr(), funcs)
+    }
+
+    /// Runs the callbacks of `T` around patching and unpatching the object.
+    pub const fn callbacks<T: Callbacks>(self) -> Self {
+        // SAFETY: `self` is owned here, so nothing else accesses its value; `new` initialised it.
+        let raw = unsafe { ptr::read(self.0.get()) };
+        Self(Opaque::new(bindings::klp_object {
+            callbacks: callbacks::callbacks::<T>(),
+            ..raw
+        }))
     }
 
     const fn new<const N: usize>(name: *const c_char, funcs: &'static FuncTable<N>) -> Self {

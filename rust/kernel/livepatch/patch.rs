@@ -6,8 +6,15 @@ use super::ObjectTable;
 use crate::{bindings, error::to_result, prelude::*, types::Opaque, ThisModule};
 use core::{
     mem,
-    sync::atomic::{AtomicBool, Ordering},
+    sync::atomic::{AtomicU8, Ordering},
 };
+
+/// `Patch::state`: nothing under way, the patch can be changed or enabled.
+const IDLE: u8 = 0;
+/// `Patch::state`: being changed by `set_replace`.
+const CHANGING: u8 = 1;
+/// `Patch::state`: handed to the livepatch core, whose it is from now on.
+const ENABLED: u8 = 2;
 
 /// A live patch: the objects it patches, owned by the module that holds it (`struct klp_patch`).
 ///
@@ -19,10 +26,11 @@ use core::{
 /// # Invariants
 ///
 /// `raw.mod` is the module that holds this `static`, `raw.objs` a terminated [`ObjectTable`].
-/// `klp_enable_patch()` is called on `raw` at most once: `enabled` is set before that.
+/// Rust code writes `raw` only while it moved `state` from `IDLE` to `CHANGING`, and calls
+/// `klp_enable_patch()` on it at most once, after moving `state` from `IDLE` to `ENABLED`.
 pub struct Patch {
     raw: Opaque<bindings::klp_patch>,
-    enabled: AtomicBool,
+    state: AtomicU8,
 }
 
 impl Patch {
@@ -42,8 +50,24 @@ impl Patch {
                 // bookkeeping, whose initial state is all-zero as in the C definitions.
                 ..unsafe { mem::zeroed() }
             }),
-            enabled: AtomicBool::new(false),
+            state: AtomicU8::new(IDLE),
         }
+    }
+
+    /// Makes the patch cumulative (`klp_patch.replace`), or not.
+    ///
+    /// A cumulative patch replaces all the patches enabled before it in one transition: functions
+    /// they patched and it does not are reverted to their original code, and the older patches
+    /// are disabled when the transition completes. Only before [`Patch::enable`]; `EBUSY` after.
+    pub fn set_replace(&'static self, replace: bool) -> Result {
+        self.state
+            .compare_exchange(IDLE, CHANGING, Ordering::Acquire, Ordering::Relaxed)
+            .map_err(|_| EBUSY)?;
+        // SAFETY: Moving `state` to `CHANGING` gave this call the only access to `raw`: the core
+        // has not seen it (that needs `ENABLED`), and other Rust writers need `IDLE`.
+        unsafe { (*self.raw.get()).replace = replace };
+        self.state.store(IDLE, Ordering::Release);
+        Ok(())
     }
 
     /// Registers and enables the patch (`klp_enable_patch()`).
@@ -55,19 +79,22 @@ impl Patch {
     ///
     /// Errors are those of `klp_enable_patch()`, among them `EINVAL` when a function or an object
     /// cannot be resolved or the module is not a live patch module, `ENODEV` when the livepatch
-    /// core is not available, `EBUSY` when another transition is in progress; and `EBUSY` when
-    /// this patch was enabled before: a patch can only be enabled once per load of its module.
+    /// core is not available, `EBUSY` when another transition is in progress, or the error of a
+    /// [`Callbacks::pre_patch`](super::Callbacks::pre_patch); and `EBUSY` when this patch was
+    /// enabled before: a patch can only be enabled once per load of its module.
     pub fn enable(&'static self) -> Result {
-        if self.enabled.swap(true, Ordering::Relaxed) {
-            return Err(EBUSY);
-        }
+        self.state
+            .compare_exchange(IDLE, ENABLED, Ordering::Acquire, Ordering::Relaxed)
+            .map_err(|_| EBUSY)?;
         // SAFETY: By the type invariants, the patch and its tables are `'static` and well formed
-        // and this is the only call of `klp_enable_patch()` on them. `raw.mod` is the module
-        // holding them, on which the core takes a reference for as long as it uses them.
+        // and this is the only call of `klp_enable_patch()` on them, and no Rust code writes
+        // `raw` from now on. `raw.mod` is the module holding them, on which the core takes a
+        // reference for as long as it uses them.
         to_result(unsafe { bindings::klp_enable_patch(self.raw.get()) })
     }
 }
 
-// SAFETY: Rust code only touches `raw` in `enable`, which `enabled` lets run once; from then on the
-// livepatch core accesses it under `klp_mutex`. `enabled` is atomic.
+// SAFETY: Rust code only touches `raw` in `set_replace` and `enable`, which `state` keeps from
+// running at the same time, and not after `enable`, from when the livepatch core accesses it under
+// `klp_mutex`. `state` is atomic.
 unsafe impl Sync for Patch {}
