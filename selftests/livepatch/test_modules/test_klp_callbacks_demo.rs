@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Livepatch test: livepatch demo.
+//!
+//! The Rust port of `test_klp_callbacks_demo.c`, with the same name, parameter and output: all
+//! four callbacks on vmlinux and on the two target modules, the pre-patch one returning
+//! `pre_patch_ret`, and a replacement of `busymod_work_func()` of `test_klp_callbacks_busy`. Used
+//! by `test-callbacks.sh`.
+
+use core::ffi::c_void;
+use kernel::livepatch::{Callbacks, Func, PatchedObject};
+use kernel::{c_str, prelude::*};
+
+#[path = "callbacks_demo_common.rs"]
+mod common;
+
+use common::callback_info;
+
+kernel::module_livepatch! {
+    name: "test_klp_callbacks_demo",
+    author: "Joe Lawrence <joe.lawrence@redhat.com>",
+    description: "Livepatch test: livepatch demo",
+    license: "GPL",
+    params: {
+        pre_patch_ret: i32 {
+            default: 0,
+            permissions: 0o644,
+            description: "pre_patch_ret (default=0)",
+        },
+    },
+    objects: {
+        vmlinux with Demo: [],
+        "test_klp_callbacks_mod" with Demo: [],
+        "test_klp_callbacks_busy" with Demo: [
+            // SAFETY: `patched_work_func` has the ABI of `static void busymod_work_func(struct
+            // work_struct *work)` in test_klp_callbacks_busy.c: C calling convention, a pointer
+            // it does not use, no return value.
+            unsafe { Func::new(c_str!("busymod_work_func"), patched_work_func as _) },
+        ],
+    },
+}
+
+struct Demo;
+
+#[vtable]
+impl Callbacks for Demo {
+    fn pre_patch(object: &PatchedObject) -> Result {
+        callback_info("pre_patch_callback", object);
+        match module_parameters::pre_patch_ret.get() {
+            0 => Ok(()),
+            errno => Err(Error::from_errno(errno)),
+        }
+    }
+
+    fn post_patch(object: &PatchedObject) {
+        callback_info("post_patch_callback", object);
+    }
+
+    fn pre_unpatch(object: &PatchedObject) {
+        callback_info("pre_unpatch_callback", object);
+    }
+
+    fn post_unpatch(object: &PatchedObject) {
+        callback_info("post_unpatch_callback", object);
+    }
+}
+
+extern "C" fn patched_work_func(_work: *mut c_void) {
+    pr_info!("patched_work_func\n");
+}

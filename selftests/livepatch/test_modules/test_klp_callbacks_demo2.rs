@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Livepatch test: livepatch demo2.
+//!
+//! The Rust port of `test_klp_callbacks_demo2.c`, with the same name, parameter and output: all
+//! four callbacks on vmlinux, and cumulative (atomic replace) when loaded with `replace=1`. Used
+//! by `test-callbacks.sh`.
+
+use kernel::livepatch::{Callbacks, PatchedObject};
+use kernel::prelude::*;
+
+#[path = "callbacks_demo_common.rs"]
+mod common;
+
+use common::callback_info;
+
+kernel::module_livepatch! {
+    name: "test_klp_callbacks_demo2",
+    author: "Joe Lawrence <joe.lawrence@redhat.com>",
+    description: "Livepatch test: livepatch demo2",
+    license: "GPL",
+    params: {
+        replace: i32 {
+            default: 0,
+            permissions: 0o644,
+            description: "replace (default=0)",
+        },
+    },
+    replace: module_parameters::replace.get() != 0,
+    objects: {
+        vmlinux with Demo2: [],
+    },
+}
+
+struct Demo2;
+
+#[vtable]
+impl Callbacks for Demo2 {
+    fn pre_patch(object: &PatchedObject) -> Result {
+        callback_info("pre_patch_callback", object);
+        Ok(())
+    }
+
+    fn post_patch(object: &PatchedObject) {
+        callback_info("post_patch_callback", object);
+    }
+
+    fn pre_unpatch(object: &PatchedObject) {
+        callback_info("pre_unpatch_callback", object);
+    }
+
+    fn post_unpatch(object: &PatchedObject) {
+        callback_info("post_unpatch_callback", object);
+    }
+}
