@@ -30,6 +30,7 @@ VENV      := $(KLP_CACHE)/venv
 OUT       := $(CURDIR)/out
 IMAGE     := $(KDIR)/arch/x86/boot/bzImage
 C_TEST_MODULES := $(KDIR)/tools/testing/selftests/livepatch/test_modules
+C_SAMPLES      := $(KDIR)/samples/livepatch
 
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export RUSTUP_TOOLCHAIN := $(RUST_VERSION)
@@ -59,15 +60,17 @@ kernel: setup
 	@$(KMAKE) bzImage modules 2>&1 | tee $(OUT)/kernel-build.log
 	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(CURDIR) $(KDIR)
 
-# Our Rust modules, and the upstream C test modules for those not ported.
+# Our Rust modules, the upstream C test modules for those not ported, and the
+# upstream C samples (the targets of the Rust callbacks sample).
 # Warnings in our modules are errors, so a failed build is never mistaken for
 # a clean one on the next run.
 modules: kernel
 	@echo "modules: building our Rust modules (log: out/modules-build.log)"
 	@$(KMAKE) M=$(CURDIR) KRUSTFLAGS=-Dwarnings modules 2>&1 | \
 		tee $(OUT)/modules-build.log
-	@echo "modules: building the upstream C test modules"
+	@echo "modules: building the upstream C test modules and samples"
 	@$(KMAKE) M=$(C_TEST_MODULES) modules
+	@$(KMAKE) M=$(C_SAMPLES) CONFIG_SAMPLE_LIVEPATCH=m modules
 
 run: modules
 	@VM_SHOW_KERNEL=1 VM_APPEND=kunit.enable=0 scripts/vm.sh $(IMAGE) $(OUT)/run-console.log 300 \

@@ -8,7 +8,8 @@
 # test_modules/ directory with, for every upstream test module, our Rust build
 # when one exists under the upstream name (mode "rust") or the upstream C
 # module (mode "c", or no Rust port yet). In mode "rust" our own selftests
-# (selftests/livepatch/test-rust-*.sh) and modules are added.
+# (selftests/livepatch/test-rust-*.sh) and modules are added, with the Rust
+# and C samples in samples/.
 #
 # Usage: selftests.sh rust|c REPO KDIR OUT
 #   SELFTESTS   run only these scripts (names as in the run directory)
@@ -62,6 +63,9 @@ if [ "$mode" = rust ]; then
 		add_module "${rs%.rs}.ko"
 	done
 	cp "$repo"/selftests/livepatch/test-rust-*.sh "$run/"
+	# Our samples, and the upstream C samples they patch.
+	mkdir "$run/samples"
+	ln -s "$repo"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
 fi
 
