@@ -8,13 +8,13 @@
 //! by `test-callbacks.sh`.
 
 use core::ffi::c_void;
-use kernel::livepatch::{Callbacks, Func, PatchedObject};
+use kernel::livepatch::Func;
 use kernel::{c_str, prelude::*};
 
 #[path = "callbacks_demo_common.rs"]
 mod common;
 
-use common::callback_info;
+use common::Demo;
 
 kernel::module_livepatch! {
     name: "test_klp_callbacks_demo",
@@ -40,28 +40,11 @@ kernel::module_livepatch! {
     },
 }
 
-struct Demo;
-
-#[vtable]
-impl Callbacks for Demo {
-    fn pre_patch(object: &PatchedObject) -> Result {
-        callback_info("pre_patch_callback", object);
-        match module_parameters::pre_patch_ret.get() {
-            0 => Ok(()),
-            errno => Err(Error::from_errno(errno)),
-        }
-    }
-
-    fn post_patch(object: &PatchedObject) {
-        callback_info("post_patch_callback", object);
-    }
-
-    fn pre_unpatch(object: &PatchedObject) {
-        callback_info("pre_unpatch_callback", object);
-    }
-
-    fn post_unpatch(object: &PatchedObject) {
-        callback_info("post_unpatch_callback", object);
+/// What the pre-patch callback returns: `pre_patch_ret`, an errno or 0.
+fn pre_patch_result() -> Result {
+    match module_parameters::pre_patch_ret.get() {
+        0 => Ok(()),
+        errno => Err(Error::from_errno(errno)),
     }
 }
 

@@ -6,13 +6,12 @@
 //! four callbacks on vmlinux, and cumulative (atomic replace) when loaded with `replace=1`. Used
 //! by `test-callbacks.sh`.
 
-use kernel::livepatch::{Callbacks, PatchedObject};
 use kernel::prelude::*;
 
 #[path = "callbacks_demo_common.rs"]
 mod common;
 
-use common::callback_info;
+use common::Demo;
 
 kernel::module_livepatch! {
     name: "test_klp_callbacks_demo2",
@@ -28,28 +27,11 @@ kernel::module_livepatch! {
     },
     replace: module_parameters::replace.get() != 0,
     objects: {
-        vmlinux with Demo2: [],
+        vmlinux with Demo: [],
     },
 }
 
-struct Demo2;
-
-#[vtable]
-impl Callbacks for Demo2 {
-    fn pre_patch(object: &PatchedObject) -> Result {
-        callback_info("pre_patch_callback", object);
-        Ok(())
-    }
-
-    fn post_patch(object: &PatchedObject) {
-        callback_info("post_patch_callback", object);
-    }
-
-    fn pre_unpatch(object: &PatchedObject) {
-        callback_info("pre_unpatch_callback", object);
-    }
-
-    fn post_unpatch(object: &PatchedObject) {
-        callback_info("post_unpatch_callback", object);
-    }
+/// What the pre-patch callback returns: always success.
+fn pre_patch_result() -> Result {
+    Ok(())
 }
