@@ -77,7 +77,11 @@ macro_rules! impl_integer_param {
                 // SAFETY: `value` is a NUL-terminated string and `result` a valid place for the
                 // C type of the same size and signedness.
                 let ret = unsafe {
-                    bindings::$kstrto(value.as_char_ptr(), 0, core::ptr::from_mut(&mut result).cast())
+                    bindings::$kstrto(
+                        value.as_char_ptr(),
+                        0,
+                        core::ptr::from_mut(&mut result).cast(),
+                    )
                 };
                 // `ERANGE` for a value that does not fit is `EINVAL` for a parameter.
                 if ret == 0 { Ok(result) } else { Err(EINVAL) }
@@ -205,30 +209,13 @@ impl<T: ParamType> ModuleParam<T> {
     pub fn get(&self) -> T {
         T::load(&self.0)
     }
-}
 
-impl<T: ParamType> private::Sealed for ModuleParam<T> {}
-
-impl<T: ParamType> ParamStorage for ModuleParam<T> {
-    const OPS: &'static bindings::kernel_param_ops = &bindings::kernel_param_ops {
-        flags: if T::NOARG {
-            bindings::KERNEL_PARAM_OPS_FL_NOARG
-        } else {
-            0
-        },
-        set: Some(Self::set),
-        get: Some(Self::show),
-        free: None,
-    };
-}
-
-impl<T: ParamType> ModuleParam<T> {
     /// Sets the parameter from `val` (`kernel_param_ops.set`).
     ///
     /// # Safety
     ///
-    /// `kp` is a [`KernelParam`] of a `ModuleParam<T>`; `val`
-    /// is `NULL` or a NUL-terminated string.
+    /// `kp` is a [`KernelParam`] of a `ModuleParam<T>`; `val` is `NULL` or a NUL-terminated
+    /// string.
     unsafe extern "C" fn set(val: *const c_char, kp: *const bindings::kernel_param) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, val) = unsafe { (&*KernelParam::arg::<Self>(kp), opt_cstr(val)) };
@@ -245,8 +232,8 @@ impl<T: ParamType> ModuleParam<T> {
     ///
     /// # Safety
     ///
-    /// `kp` is a [`KernelParam`] of a `ModuleParam<T>`;
-    /// `buffer` is writable for `PAGE_SIZE` bytes.
+    /// `kp` is a [`KernelParam`] of a `ModuleParam<T>`; `buffer` is writable for `PAGE_SIZE`
+    /// bytes.
     unsafe extern "C" fn show(buffer: *mut c_char, kp: *const bindings::kernel_param) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, mut out) = unsafe { (&*KernelParam::arg::<Self>(kp), PageWriter::new(buffer)) };
@@ -254,6 +241,21 @@ impl<T: ParamType> ModuleParam<T> {
         let _ = out.write_char('\n');
         out.len()
     }
+}
+
+impl<T: ParamType> private::Sealed for ModuleParam<T> {}
+
+impl<T: ParamType> ParamStorage for ModuleParam<T> {
+    const OPS: &'static bindings::kernel_param_ops = &bindings::kernel_param_ops {
+        flags: if T::NOARG {
+            bindings::KERNEL_PARAM_OPS_FL_NOARG
+        } else {
+            0
+        },
+        set: Some(Self::set),
+        get: Some(Self::show),
+        free: None,
+    };
 }
 
 /// The values of an array module parameter of type `T` that holds up to `N` of them.
@@ -299,25 +301,13 @@ impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
     pub fn iter(&self) -> impl Iterator<Item = T> + '_ {
         self.values[..self.len()].iter().map(T::load)
     }
-}
 
-impl<T: ParamType, const N: usize> private::Sealed for ModuleParamArray<T, N> {}
-
-impl<T: ParamType, const N: usize> ParamStorage for ModuleParamArray<T, N> {
-    const OPS: &'static bindings::kernel_param_ops = &bindings::kernel_param_ops {
-        flags: 0,
-        set: Some(Self::set),
-        get: Some(Self::show),
-        free: None,
-    };
-}
-
-impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
     /// Sets the values from the comma-separated list `val` (`kernel_param_ops.set`).
     ///
     /// # Safety
     ///
-    /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `val` is `NULL` or a NUL-terminated string.
+    /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `val` is `NULL` or a
+    /// NUL-terminated string.
     unsafe extern "C" fn set(val: *const c_char, kp: *const bindings::kernel_param) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, val) = unsafe { (&*KernelParam::arg::<Self>(kp), opt_cstr(val)) };
@@ -337,7 +327,8 @@ impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
     ///
     /// # Safety
     ///
-    /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `buffer` is writable for `PAGE_SIZE` bytes.
+    /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `buffer` is writable for
+    /// `PAGE_SIZE` bytes.
     unsafe extern "C" fn show(buffer: *mut c_char, kp: *const bindings::kernel_param) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, mut out) = unsafe { (&*KernelParam::arg::<Self>(kp), PageWriter::new(buffer)) };
@@ -350,6 +341,17 @@ impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
         let _ = out.write_char('\n');
         out.len()
     }
+}
+
+impl<T: ParamType, const N: usize> private::Sealed for ModuleParamArray<T, N> {}
+
+impl<T: ParamType, const N: usize> ParamStorage for ModuleParamArray<T, N> {
+    const OPS: &'static bindings::kernel_param_ops = &bindings::kernel_param_ops {
+        flags: 0,
+        set: Some(Self::set),
+        get: Some(Self::show),
+        free: None,
+    };
 }
 
 /// Parses a comma-separated list of at most `N` values.

@@ -15,7 +15,8 @@ use core::{ffi::c_void, fmt};
 /// # Invariants
 ///
 /// The inner `struct seq_file` is valid and, while a `&SeqFile` exists, is only written to through
-/// it by the thread that holds it (the seq file core serialises `show` calls under `seq_file.lock`).
+/// it by the thread that holds it (the seq file core serialises `show` calls under
+/// `seq_file.lock`).
 #[repr(transparent)]
 pub struct SeqFile(Opaque<bindings::seq_file>);
 
