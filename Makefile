@@ -24,6 +24,11 @@ RUST_VERSION    := 1.95.0
 BINDGEN_VERSION := 0.73.2
 VNG_VERSION     := 1.42
 
+# CI may run without HOME: take it from the password database then.
+ifeq ($(HOME),)
+HOME := $(shell getent passwd $$(id -u) | cut -d: -f6)
+endif
+export HOME
 KLP_CACHE ?= $(HOME)/.cache/rklp
 KDIR      := $(KLP_CACHE)/linux
 VENV      := $(KLP_CACHE)/venv
