@@ -17,7 +17,8 @@
 //! - [`Object`] (`struct klp_object`): vmlinux or a module, with its [`FuncTable`] and, if it
 //!   needs them, its [`Callbacks`] (`struct klp_callbacks`),
 //! - [`ObjectTable`]: the objects of one patch (a [`Table`] of [`Object`]s),
-//! - [`Patch`] (`struct klp_patch`): the objects and the module that holds them.
+//! - [`Patch`] (`struct klp_patch`): the objects and the module that holds them, and the
+//!   [`StateTable`] of the system states it changes ([`SystemState`], `struct klp_state`).
 //!
 //! The tables add the empty entries that end the C arrays themselves. Replacing a function is only
 //! sound if the replacement has the ABI of the original, which the compiler cannot check against a
@@ -69,10 +70,12 @@ mod func;
 mod module;
 mod object;
 mod patch;
+mod state;
 mod table;
 
 pub use callbacks::{Callbacks, ModuleState, PatchedObject};
 pub use func::{Func, FuncTable};
 pub use object::{Object, ObjectTable};
 pub use patch::Patch;
+pub use state::{State, StateRef, StateTable, SystemState};
 pub use table::{Table, TableEntry};

@@ -171,6 +171,11 @@ impl PatchedObject {
         unsafe { &*obj.cast::<Self>() }
     }
 
+    /// Returns the `struct klp_object`.
+    pub(super) fn as_raw(&self) -> *mut bindings::klp_object {
+        self.0.get()
+    }
+
     /// Returns the name of the object's module, `None` for vmlinux.
     pub fn name(&self) -> Option<&CStr> {
         // SAFETY: By the type invariant the object is valid; `name` is set at compile time.

@@ -12,8 +12,10 @@
 /// `objects` lists the patched objects, `vmlinux` or a module name as a string, each with the
 /// [`Func`]s replaced in it and, after `with`, a type whose [`Callbacks`] run around patching and
 /// unpatching it. `replace`, if given, is evaluated in the module's init (it may read a
-/// parameter) and makes the patch cumulative when true ([`Patch::set_replace`]). The other keys
-/// are those of [`module!`], in its order; `params` declares module parameters as there.
+/// parameter) and makes the patch cumulative when true ([`Patch::set_replace`]). `states` lists
+/// the [`SystemState`]s the patch changes, which its callbacks reach through the
+/// [`PatchedObject`] they are given. The other keys are those of [`module!`], in its order;
+/// `params` declares module parameters as there.
 ///
 /// # Examples
 ///
@@ -48,6 +50,8 @@
 /// [`Patch::set_replace`]: crate::livepatch::Patch::set_replace
 /// [`Callbacks`]: crate::livepatch::Callbacks
 /// [`Func`]: crate::livepatch::Func
+/// [`SystemState`]: crate::livepatch::SystemState
+/// [`PatchedObject`]: crate::livepatch::PatchedObject
 #[macro_export]
 macro_rules! module_livepatch {
     (@one $x:tt) => { 1usize };
@@ -85,6 +89,7 @@ macro_rules! module_livepatch {
         license: $license:tt,
         $(params: $params:tt,)?
         $(replace: $replace:expr,)?
+        $(states: [$($state:ty),* $(,)?],)?
         objects: { $($object:tt $(with $callbacks:ty)?: [$($funcs:tt)*]),+ $(,)? },
     ) => {
         $crate::prelude::module! {
@@ -107,7 +112,15 @@ macro_rules! module_livepatch {
             ]);
 
             static PATCH: $crate::livepatch::Patch =
-                $crate::livepatch::Patch::new(&THIS_MODULE, &OBJECTS);
+                $crate::livepatch::Patch::new(&THIS_MODULE, &OBJECTS)
+                    $(.states({
+                        static STATES: $crate::livepatch::StateTable<
+                            { $crate::module_livepatch!(@count $($state)*) }
+                        > = $crate::livepatch::StateTable::new([
+                            $($crate::livepatch::State::new::<$state>()),*
+                        ]);
+                        &STATES
+                    }))?;
 
             impl $crate::Module for LivepatchModule {
                 fn init(_module: &'static $crate::ThisModule) -> $crate::error::Result<Self> {

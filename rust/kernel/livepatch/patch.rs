@@ -2,10 +2,10 @@
 
 //! Live patches: `struct klp_patch`.
 
-use super::ObjectTable;
+use super::{ObjectTable, StateTable};
 use crate::{bindings, error::to_result, prelude::*, types::Opaque, ThisModule};
 use core::{
-    mem,
+    mem, ptr,
     sync::atomic::{AtomicU8, Ordering},
 };
 
@@ -25,7 +25,8 @@ const ENABLED: u8 = 2;
 ///
 /// # Invariants
 ///
-/// `raw.mod` is the module that holds this `static`, `raw.objs` a terminated [`ObjectTable`].
+/// `raw.mod` is the module that holds this `static`, `raw.objs` a terminated [`ObjectTable`],
+/// `raw.states` `NULL` or a terminated [`StateTable`].
 /// Rust code writes `raw` only while it moved `state` from `IDLE` to `CHANGING`, and calls
 /// `klp_enable_patch()` on it at most once, after moving `state` from `IDLE` to `ENABLED`.
 pub struct Patch {
@@ -49,6 +50,21 @@ impl Patch {
                 // SAFETY: The other fields are optional (`states`, `replace`) or the kernel's
                 // bookkeeping, whose initial state is all-zero as in the C definitions.
                 ..unsafe { mem::zeroed() }
+            }),
+            state: AtomicU8::new(IDLE),
+        }
+    }
+
+    /// Declares the system states the patch changes (`klp_patch.states`), see [`SystemState`].
+    ///
+    /// [`SystemState`]: super::SystemState
+    pub const fn states<const N: usize>(self, states: &'static StateTable<N>) -> Self {
+        // SAFETY: `self` is owned here, so nothing else accesses its value; `new` initialised it.
+        let raw = unsafe { ptr::read(self.raw.get()) };
+        Self {
+            raw: Opaque::new(bindings::klp_patch {
+                states: states.as_ptr(),
+                ..raw
             }),
             state: AtomicU8::new(IDLE),
         }
