@@ -311,11 +311,12 @@ impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
     unsafe extern "C" fn set(val: *const c_char, kp: *const bindings::kernel_param) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, val) = unsafe { (&*KernelParam::arg::<Self>(kp), opt_cstr(val)) };
-        match parse_array::<T, N>(val) {
-            Ok((values, count)) => {
-                for (slot, value) in param.values.iter().zip(&values[..count]) {
-                    T::store(slot, *value);
-                }
+        // Check the whole list first, so that a bad one keeps the old values, then parse it again
+        // into place: no copy of up to `N` values on the stack (`N` may be `NR_CPUS`).
+        let stored = parse_array::<T, N>(val, |_, _| ())
+            .and_then(|_| parse_array::<T, N>(val, |i, value| T::store(&param.values[i], value)));
+        match stored {
+            Ok(count) => {
                 param.count.store(count, Ordering::Release);
                 0
             }
@@ -354,9 +355,12 @@ impl<T: ParamType, const N: usize> ParamStorage for ModuleParamArray<T, N> {
     };
 }
 
-/// Parses a comma-separated list of at most `N` values.
-fn parse_array<T: ParamType, const N: usize>(val: Option<&CStr>) -> Result<([T; N], usize)> {
-    let mut values = [T::default(); N];
+/// Parses a comma-separated list of at most `N` values, passing each with its index to `store`,
+/// and returns their number.
+fn parse_array<T: ParamType, const N: usize>(
+    val: Option<&CStr>,
+    mut store: impl FnMut(usize, T),
+) -> Result<usize> {
     let mut count = 0;
     for item in val.ok_or(EINVAL)?.as_bytes().split(|&b| b == b',') {
         // Each item gets its own NUL-terminated copy for the parser. The longest integer,
@@ -367,10 +371,10 @@ fn parse_array<T: ParamType, const N: usize>(val: Option<&CStr>) -> Result<([T; 
         }
         buf[..item.len()].copy_from_slice(item);
         let item = CStr::from_bytes_with_nul(&buf[..=item.len()]).map_err(|_| EINVAL)?;
-        values[count] = T::parse(Some(item))?;
+        store(count, T::parse(Some(item))?);
         count += 1;
     }
-    Ok((values, count))
+    Ok(count)
 }
 
 /// Returns the string at `ptr`, or `None` for `NULL`.
