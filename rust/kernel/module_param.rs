@@ -275,6 +275,10 @@ impl<T: ParamType> ParamStorage for ModuleParam<T> {
 /// assert_eq!(PIDS.get(1), Some(20));
 /// assert_eq!(PIDS.get(2), None);
 /// assert!(PIDS.iter().eq([10, 20]));
+///
+/// assert!(PIDS.set_at(0, 0));
+/// assert!(!PIDS.set_at(2, 30));
+/// assert!(PIDS.iter().eq([0, 20]));
 /// ```
 pub struct ModuleParamArray<T: ParamType, const N: usize> {
     values: [T::Atomic; N],
@@ -300,6 +304,20 @@ impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
     /// Returns an iterator over the values given.
     pub fn iter(&self) -> impl Iterator<Item = T> + '_ {
         self.values[..self.len()].iter().map(T::load)
+    }
+
+    /// Sets the value at `index` to `value` if that many values were given, and returns whether
+    /// it did.
+    ///
+    /// This is for a module's own bookkeeping in its parameter, as C modules write the variable
+    /// behind a parameter, e.g. to mark an entry as handled. Nothing orders it with other calls or
+    /// with a sysfs write of a writable parameter; serialise them where that matters.
+    pub fn set_at(&self, index: usize, value: T) -> bool {
+        let given = index < self.len();
+        if given {
+            T::store(&self.values[index], value);
+        }
+        given
     }
 
     /// Sets the values from the comma-separated list `val` (`kernel_param_ops.set`).
