@@ -11,8 +11,9 @@ use std::fmt::Write;
 pub(crate) struct Param {
     name: String,
     ty: String,
-    /// The maximum number of values of an array parameter.
-    array_len: Option<usize>,
+    /// The maximum number of values of an array parameter: an integer literal or the path of a
+    /// `usize` constant.
+    array_len: Option<String>,
     default: String,
     perm: u16,
     description: String,
@@ -81,20 +82,15 @@ pub(crate) fn parse(group: Group) -> Vec<Param> {
     params
 }
 
-/// Parses `i32` or `[i32; 8]`.
-fn parse_type(it: &mut token_stream::IntoIter, name: &str) -> (String, Option<usize>) {
+/// Parses `i32`, `[i32; 8]` or `[i32; kernel::cpu::NR_CPUS]`.
+fn parse_type(it: &mut token_stream::IntoIter, name: &str) -> (String, Option<String>) {
     let (ty, array_len) = match it.next() {
         Some(TokenTree::Ident(ty)) => (ty.to_string(), None),
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
             let mut it = g.stream().into_iter();
             let ty = expect_ident(&mut it);
             assert_eq!(expect_punct(&mut it), ';', "Expected `[type; length]`");
-            let len = try_literal(&mut it)
-                .and_then(|l| l.parse::<usize>().ok())
-                .filter(|&l| l > 0)
-                .unwrap_or_else(|| panic!("Expected a positive length for `{name}`"));
-            expect_end(&mut it);
-            (ty, Some(len))
+            (ty, Some(parse_array_len(it, name)))
         }
         _ => panic!("Expected the type of parameter `{name}`"),
     };
@@ -105,8 +101,35 @@ fn parse_type(it: &mut token_stream::IntoIter, name: &str) -> (String, Option<us
     (ty, array_len)
 }
 
+/// Parses the length of an array parameter: a positive integer literal, or the path of a `usize`
+/// constant as seen from the crate root, such as `kernel::cpu::NR_CPUS` (whose value the compiler
+/// checks where the storage is declared).
+fn parse_array_len(it: token_stream::IntoIter, name: &str) -> String {
+    let tokens: Vec<TokenTree> = it.collect();
+    if let [TokenTree::Literal(len)] = tokens.as_slice() {
+        return len
+            .to_string()
+            .parse::<usize>()
+            .ok()
+            .filter(|&len| len > 0)
+            .unwrap_or_else(|| panic!("Expected a positive length for `{name}`"))
+            .to_string();
+    }
+    let is_path = matches!(tokens.first(), Some(TokenTree::Ident(_)))
+        && tokens.iter().all(|t| match t {
+            TokenTree::Ident(_) => true,
+            TokenTree::Punct(p) => p.as_char() == ':',
+            _ => false,
+        });
+    assert!(
+        is_path,
+        "Expected an integer or the path of a constant as the length of `{name}`"
+    );
+    tokens.iter().map(ToString::to_string).collect()
+}
+
 /// Parses `{ default: ..., permissions: ..., description: "..." }` (`permissions` is optional).
-fn parse_fields(group: Group, name: String, ty: String, array_len: Option<usize>) -> Param {
+fn parse_fields(group: Group, name: String, ty: String, array_len: Option<String>) -> Param {
     let mut it = group.stream().into_iter().peekable();
     let (mut default, mut perm, mut description) = (None, None, None);
     while let Some(key) = it.next() {
@@ -199,8 +222,11 @@ pub(crate) fn code(params: &[Param], module: &str) -> String {
         ",
     );
     for p in params {
-        let storage = match p.array_len {
-            Some(n) => format!("kernel::module_param::ModuleParamArray<{}, {n}>", p.ty),
+        let storage = match &p.array_len {
+            Some(n) => format!(
+                "kernel::module_param::ModuleParamArray<{}, {{ {n} }}>",
+                p.ty
+            ),
             None => format!("kernel::module_param::ModuleParam<{}>", p.ty),
         };
         write!(
