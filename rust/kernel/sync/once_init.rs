@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A `static` initialised in place, once, at run time.
+
+use crate::prelude::*;
+use core::{
+    cell::UnsafeCell,
+    mem::MaybeUninit,
+    sync::atomic::{AtomicU8, Ordering},
+};
+
+/// `OnceInit::state`: not initialised.
+const EMPTY: u8 = 0;
+/// `OnceInit::state`: being initialised by `init`.
+const BUSY: u8 = 1;
+/// `OnceInit::state`: initialised.
+const READY: u8 = 2;
+
+/// A value in a `static` that is initialised in place, at most once, at run time.
+///
+/// Some values cannot be built at compile time, most of all locks, which need a lock class and a
+/// run-time initialisation, and must not move afterwards. A module declares such a value as a
+/// `static OnceInit<T>`, initialises it from its init with a pin-initialiser ([`OnceInit::init`])
+/// and reaches it from anywhere, including functions the kernel calls without a context argument,
+/// with [`OnceInit::get`], which returns `None` until the value is there.
+///
+/// The value is pinned: it stays at its place in the `static` until the module is unloaded. Like
+/// any `static`, it is not dropped then, so `T` should own nothing that needs its destructor (a
+/// [`Mutex`](super::Mutex) or a [`SpinLock`](super::SpinLock) around plain data is fine).
+///
+/// # Invariants
+///
+/// `value` is initialised once `state` is `READY`, and is neither written nor moved after that.
+/// `state` goes from `EMPTY` to `BUSY` and from `BUSY` to `EMPTY` or `READY` only, and only
+/// [`OnceInit::init`] writes `value`, while it has moved `state` to `BUSY`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::sync::{new_mutex, Mutex, OnceInit};
+///
+/// static COUNT: OnceInit<Mutex<u32>> = OnceInit::new();
+///
+/// fn bump() -> Result<u32> {
+///     let mut count = COUNT.get().ok_or(ENODEV)?.lock();
+///     *count += 1;
+///     Ok(*count)
+/// }
+///
+/// assert_eq!(bump(), Err(ENODEV));
+/// COUNT.init(new_mutex!(0, "COUNT"))?;
+/// assert_eq!(bump(), Ok(1));
+/// assert_eq!(bump(), Ok(2));
+///
+/// // It can be initialised only once.
+/// assert_eq!(COUNT.init(new_mutex!(0)), Err(EBUSY));
+/// assert_eq!(bump(), Ok(3));
+/// # Ok::<(), Error>(())
+/// ```
+pub struct OnceInit<T> {
+    state: AtomicU8,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+// SAFETY: Shared references only read `value` after it is initialised (by the type invariants),
+// so sharing a `OnceInit<T>` shares a `T`, which needs `T: Sync`. The value may be initialised on
+// one thread and used on others, which needs `T: Send`.
+unsafe impl<T: Send + Sync> Sync for OnceInit<T> {}
+
+impl<T> OnceInit<T> {
+    /// Creates an empty `OnceInit`.
+    pub const fn new() -> Self {
+        // INVARIANT: `state` is `EMPTY`, `value` is not initialised.
+        Self {
+            state: AtomicU8::new(EMPTY),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
+        }
+    }
+
+    /// Initialises the value in place with `init`.
+    ///
+    /// Fails with the error of `init`, after which the `OnceInit` is still empty, or with `EBUSY`
+    /// when it was initialised before or an initialisation is under way.
+    pub fn init<E>(&'static self, init: impl PinInit<T, E>) -> Result
+    where
+        Error: From<E>,
+    {
+        self.state
+            .compare_exchange(EMPTY, BUSY, Ordering::Acquire, Ordering::Relaxed)
+            .map_err(|_| EBUSY)?;
+        // SAFETY: The slot is valid for writes, and moving `state` to `BUSY` gave this call the
+        // only access to it: `get` reads it only when `READY`, other `init`s need `EMPTY`. It is
+        // in a `static`, so it never moves. If `init` fails, the slot is left as uninitialised.
+        match unsafe { init.__pinned_init(self.value.get().cast::<T>()) } {
+            Ok(()) => {
+                // INVARIANT: The value is initialised, and nothing writes it from now on.
+                self.state.store(READY, Ordering::Release);
+                Ok(())
+            }
+            Err(e) => {
+                self.state.store(EMPTY, Ordering::Release);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Returns the value, or `None` if it was not initialised yet.
+    pub fn get(&self) -> Option<&T> {
+        // The `Acquire` pairs with the `Release` of `init`, which makes the value visible.
+        (self.state.load(Ordering::Acquire) == READY).then(|| {
+            // SAFETY: By the type invariants, the value is initialised and no longer written.
+            unsafe { (*self.value.get()).assume_init_ref() }
+        })
+    }
+}
+
+impl<T> Default for OnceInit<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
