@@ -405,9 +405,9 @@ unsafe fn opt_cstr<'a>(ptr: *const c_char) -> Option<&'a CStr> {
     (!ptr.is_null()).then(|| unsafe { CStr::from_char_ptr(ptr) })
 }
 
-/// Writes formatted text into the `PAGE_SIZE` buffer of a `kernel_param_ops.get` call, cutting it
-/// short as `scnprintf()` does.
-struct PageWriter {
+/// Writes formatted text into the `PAGE_SIZE` buffer of a `kernel_param_ops.get` call or of a
+/// sysfs `show` call, cutting it short as `scnprintf()` and `sysfs_emit()` do.
+pub(crate) struct PageWriter {
     buffer: *mut u8,
     len: usize,
 }
@@ -416,14 +416,14 @@ impl PageWriter {
     /// # Safety
     ///
     /// `buffer` must be writable for `PAGE_SIZE` bytes while the writer is used.
-    unsafe fn new(buffer: *mut c_char) -> Self {
+    pub(crate) unsafe fn new(buffer: *mut c_char) -> Self {
         Self {
             buffer: buffer.cast(),
             len: 0,
         }
     }
 
-    fn len(&self) -> c_int {
+    pub(crate) fn len(&self) -> c_int {
         // `len < PAGE_SIZE`, which fits.
         self.len as c_int
     }

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Kernel objects in sysfs.
+//!
+//! A [`KObject`] is a directory of sysfs, made by `kobject_create_and_add()`, whose files are
+//! read-only [`Attribute`]s: each one shows what its function writes, computed when the file is
+//! read. This is what a module needs to publish a few values, as C modules do with a kobject in
+//! `/sys/kernel` and `__ATTR_RO()` attributes.
+//!
+//! C header: [`include/linux/kobject.h`](srctree/include/linux/kobject.h)
+
+use crate::{
+    bindings, error::to_result, ffi::c_char, module_param::PageWriter, prelude::*, str::CStr,
+    types::Opaque,
+};
+use core::{fmt, mem, ptr, ptr::NonNull};
+
+/// The function of an [`Attribute`]: writes the content of its file.
+///
+/// The text is cut short at `PAGE_SIZE - 1` bytes, as `sysfs_emit()` does. An error is the errno
+/// of the read.
+pub type ShowFn = fn(out: &mut dyn fmt::Write) -> Result;
+
+/// A read-only file of a [`KObject`] (a `struct kobj_attribute`, mode `0444`).
+///
+/// It is built at compile time, in a `static`, and shared by all the kobjects it is added to.
+/// Each read of the file calls its [`ShowFn`], in process context; reads may run concurrently.
+///
+/// # Invariants
+///
+/// `raw` is a valid `kobj_attribute` named by a `'static` string, whose `show` is
+/// `show_callback` and whose `store` is `NULL`.
+#[repr(C)]
+pub struct Attribute {
+    // First, so that a pointer to `raw` is a pointer to the `Attribute`.
+    raw: Opaque<bindings::kobj_attribute>,
+    show: ShowFn,
+}
+
+// SAFETY: `raw` is never written after compile time; sysfs only reads it. `show` is a plain
+// function pointer.
+unsafe impl Sync for Attribute {}
+
+impl Attribute {
+    /// Creates the read-only attribute `name`, whose content `show` writes.
+    pub const fn new(name: &'static CStr, show: ShowFn) -> Self {
+        // SAFETY: All-zero is a valid `struct attribute`: the initial state of the lockdep fields
+        // it has with `CONFIG_DEBUG_LOCK_ALLOC`, which C's static attributes also have.
+        let mut attr: bindings::attribute = unsafe { mem::zeroed() };
+        attr.name = name.as_char_ptr();
+        attr.mode = 0o444;
+        // INVARIANT: `name` is `'static`, `show` is `show_callback` and `store` is `NULL`.
+        // The safety requirements of `show_callback` hold for the calls sysfs makes:
+        // `kobj_attr_show()` passes the `kobj_attribute` whose `show` it calls, here the `raw` of
+        // this `Attribute`, and `sysfs_kf_seq_show()` a buffer of `PAGE_SIZE` bytes.
+        Self {
+            raw: Opaque::new(bindings::kobj_attribute {
+                attr,
+                show: Some(show_callback),
+                store: None,
+            }),
+            show,
+        }
+    }
+
+    fn as_raw(&self) -> *const bindings::attribute {
+        // SAFETY: `raw` is valid, so is the place of its field `attr`.
+        unsafe { ptr::addr_of!((*self.raw.get()).attr) }
+    }
+}
+
+/// The `show` of every [`Attribute`]: calls its [`ShowFn`].
+///
+/// # Safety
+///
+/// `attr` must point to the `raw` of an [`Attribute`] and `buf` be writable for `PAGE_SIZE` bytes,
+/// both for the duration of the call.
+unsafe extern "C" fn show_callback(
+    _kobj: *mut bindings::kobject,
+    attr: *mut bindings::kobj_attribute,
+    buf: *mut c_char,
+) -> isize {
+    // SAFETY: `raw` is the first field of the `repr(C)` `Attribute` that `attr` points into, by
+    // the function's safety requirements.
+    let attr = unsafe { &*attr.cast::<Attribute>() };
+    // SAFETY: `buf` is writable for `PAGE_SIZE` bytes while `out` is used, by the function's
+    // safety requirements.
+    let mut out = unsafe { PageWriter::new(buf) };
+    match (attr.show)(&mut out) {
+        Ok(()) => out.len() as isize,
+        Err(e) => e.to_errno() as isize,
+    }
+}
+
+/// A kobject, that is a directory in sysfs, with read-only [`Attribute`]s as its files.
+///
+/// It is removed from sysfs, with its files, when dropped: after that, none of its `show`
+/// functions is running or will run. A module keeps it in its module data, so that it goes away
+/// at the latest when the module is unloaded.
+///
+/// # Invariants
+///
+/// `self.0` is a kobject made by `kobject_create_and_add()`, on which this owns a reference. Its
+/// ktype is the one of such kobjects, whose sysfs operations are `kobj_sysfs_ops`, and the only
+/// files added to it are those of `'static` [`Attribute`]s.
+///
+/// # Examples
+///
+/// ```
+/// use core::fmt::Write;
+/// use kernel::{
+///     c_str,
+///     kobject::{Attribute, KObject},
+/// };
+///
+/// fn show_answer(out: &mut dyn Write) -> Result {
+///     writeln!(out, "42")?;
+///     Ok(())
+/// }
+///
+/// static ANSWER: Attribute = Attribute::new(c_str!("answer"), show_answer);
+///
+/// // `/sys/kernel/rust_kobject_doctest/answer` reads `42` while `kobj` exists.
+/// let kobj = KObject::new_in_kernel(c_str!("rust_kobject_doctest"), &[&ANSWER])?;
+/// drop(kobj);
+/// // The directory is gone, so the name can be used again.
+/// let _kobj = KObject::new_in_kernel(c_str!("rust_kobject_doctest"), &[&ANSWER])?;
+/// # Ok::<(), Error>(())
+/// ```
+pub struct KObject(NonNull<bindings::kobject>);
+
+impl KObject {
+    /// Creates the directory `/sys/kernel/<name>` with the files of `attributes`.
+    ///
+    /// Fails with `ENOMEM`, as `kobject_create_and_add()` reports every error, among them a
+    /// directory of that name that exists already, or with the error of adding a file.
+    pub fn new_in_kernel(name: &CStr, attributes: &[&'static Attribute]) -> Result<Self> {
+        // SAFETY: `kernel_kobj` is set by an initcall that runs before any module is loaded or
+        // Rust code runs, and is never changed after.
+        let parent = unsafe { bindings::kernel_kobj };
+        // SAFETY: `name` is a NUL-terminated string, which is copied; `parent` is a valid kobject.
+        let raw = unsafe { bindings::kobject_create_and_add(name.as_char_ptr(), parent) };
+        // INVARIANT: `raw` was made by `kobject_create_and_add()`, which returned its reference.
+        let kobj = Self(NonNull::new(raw).ok_or(ENOMEM)?);
+        for attr in attributes {
+            // SAFETY: `kobj.0` is a valid kobject by the type invariant. `attr` is a valid,
+            // `'static` `kobj_attribute` by the invariant of `Attribute`, as `kobj_sysfs_ops`
+            // expects of the attributes of this ktype. On error, dropping `kobj` removes the files
+            // added so far.
+            to_result(unsafe {
+                bindings::sysfs_create_file_ns(kobj.0.as_ptr(), attr.as_raw(), ptr::null())
+            })?;
+        }
+        Ok(kobj)
+    }
+}
+
+impl Drop for KObject {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant, `self.0` is a valid kobject on which this owns a
+        // reference, given back here. `kobject_del()` removes the directory and its files even if
+        // other references remain, and waits for the `show` calls that are running to return.
+        unsafe {
+            bindings::kobject_del(self.0.as_ptr());
+            bindings::kobject_put(self.0.as_ptr());
+        }
+    }
+}
+
+// SAFETY: A `KObject` is only a reference to a kobject, which may be given back from any thread.
+unsafe impl Send for KObject {}
+
+// SAFETY: A `&KObject` allows nothing.
+unsafe impl Sync for KObject {}
