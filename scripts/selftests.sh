@@ -69,9 +69,11 @@ if [ "$mode" = rust ]; then
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
 fi
 
-# The doctests of our kernel crate files, by the names KUnit gives them
+# The doctests of our kernel crate files and of those our patches change, by
+# the names KUnit gives them
 # (rust/kernel/livepatch/func.rs: rust_doctest_kernel_livepatch_func_rs_<n>).
-(cd "$repo" && git ls-files --cached --others --exclude-standard 'rust/kernel/*.rs') |
+(cd "$repo" && git ls-files --cached --others --exclude-standard 'rust/kernel/*.rs' &&
+	sed -n 's|^+++ b/\(rust/kernel/.*\.rs\)$|\1|p' patches/*.patch) | sort -u |
 	sed 's|^rust/|rust_doctest_|; s|[/.]|_|g' >"$run/doctests"
 
 # SELFTESTS="test-a.sh test-b.sh" runs only those.
