@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Livepatch test: syscall transition.
+//!
+//! The Rust port of `tools/testing/selftests/livepatch/test_modules/test_klp_syscall.c`, with the
+//! same name, parameter and sysfs file. It replaces the system call wrapper of `getpid()`; the
+//! replacement removes each calling task that is listed in `klp_pids` from the list, and
+//! `/sys/kernel/test_klp_syscall/npids` shows how many listed tasks have not called it yet. Used by
+//! `test-syscall.sh`, which lists tasks that call `getpid()` in a loop and waits for 0: every one
+//! of them has switched to the patched code. Also loaded by `test-livepatch.sh`.
+
+use core::{
+    ffi::{c_long, c_void},
+    fmt::Write,
+};
+use kernel::{
+    c_str,
+    kobject::{Attribute, KObject},
+    livepatch::{Func, FuncTable, Object, ObjectTable, Patch},
+    new_mutex,
+    prelude::*,
+    str::CStr,
+    sync::{Mutex, OnceInit},
+};
+
+module! {
+    type: TestKlpSyscall,
+    name: "test_klp_syscall",
+    author: "Libor Pechacek <lpechacek@suse.cz>",
+    description: "Livepatch test: syscall transition",
+    license: "GPL",
+    livepatch: true,
+    params: {
+        klp_pids: [i32; kernel::cpu::NR_CPUS] {
+            default: [],
+            description: "Array of pids to be transitioned to livepatched state.",
+        },
+    },
+}
+
+/// The system call wrapper `getpid()` enters through, `__<arch>_sys_getpid()`.
+#[cfg(target_arch = "x86_64")]
+const SYS_GETPID: &CStr = c_str!("__x64_sys_getpid");
+#[cfg(target_arch = "aarch64")]
+const SYS_GETPID: &CStr = c_str!("__arm64_sys_getpid");
+
+static FUNCS: FuncTable<1> = FuncTable::new([
+    // SAFETY: `lp_sys_getpid` has the ABI of `asmlinkage long __x64_sys_getpid(const struct
+    // pt_regs *regs)` (and of `__arm64_sys_getpid()`, the same), which `SYSCALL_DEFINE0(getpid)`
+    // generates in kernel/sys.c and the system call entry calls: `asmlinkage` is the C calling
+    // convention on these architectures, `*const c_void` passes the pointer `regs` (not used)
+    // and `c_long` is `long`. The entry calls it in process context of the calling task, where
+    // taking a mutex and reading `current` are sound.
+    unsafe { Func::new(SYS_GETPID, lp_sys_getpid as _) },
+]);
+static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
+static PATCH: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
+
+/// The number of the tasks in `klp_pids` that have not called the replacement yet
+/// (`npids_pending`). Its lock also serialises the replacement's updates of `klp_pids`, as
+/// `kpid_mutex` does in C.
+static NPIDS_PENDING: OnceInit<Mutex<usize>> = OnceInit::new();
+
+/// `/sys/kernel/test_klp_syscall/npids`.
+static NPIDS: Attribute = Attribute::new(c_str!("npids"), npids_show);
+
+fn npids_show(out: &mut dyn Write) -> Result {
+    let pending = *NPIDS_PENDING.get().ok_or(ENODEV)?.lock();
+    writeln!(out, "{pending}")?;
+    Ok(())
+}
+
+/// The replacement of `__x64_sys_getpid()`: the original's result, `task_tgid_vnr(current)`,
+/// after removing the calling task from `klp_pids`.
+extern "C" fn lp_sys_getpid(_regs: *const c_void) -> c_long {
+    let pids = &module_parameters::klp_pids;
+    if let Some(pending) = NPIDS_PENDING.get() {
+        let mut pending = pending.lock();
+        if *pending > 0 {
+            let pid = current!().pid();
+            if let Some(i) = pids.iter().position(|p| p == pid) {
+                pids.set_at(i, 0);
+                *pending -= 1;
+            }
+        }
+    }
+    current!().pid_in_current_ns().into()
+}
+
+struct TestKlpSyscall {
+    _kobj: KObject,
+}
+
+impl kernel::Module for TestKlpSyscall {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        // All the tasks given are pending until they call the replacement. `klp_pids` has no
+        // sysfs file: its length, the C module's `npids`, does not change.
+        NPIDS_PENDING.init(new_mutex!(module_parameters::klp_pids.len(), "kpid_mutex"))?;
+        let kobj = KObject::new_in_kernel(c_str!("test_klp_syscall"), &[&NPIDS])?;
+        PATCH.enable()?;
+        Ok(Self { _kobj: kobj })
+    }
+}
