@@ -26,7 +26,8 @@
 //! that contract in its `// SAFETY:` comment.
 //!
 //! [`module_livepatch!`](crate::module_livepatch) declares a whole patch module with these tables
-//! in one place.
+//! in one place. [`klp_extern!`](crate::klp_extern) declares symbols of the patched objects that
+//! they do not export, for the replacement functions to use.
 //!
 //! C header: [`include/linux/livepatch.h`](srctree/include/linux/livepatch.h)
 //!
@@ -67,6 +68,7 @@
 
 mod callbacks;
 mod func;
+mod klp_extern;
 mod module;
 mod object;
 mod patch;
