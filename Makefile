@@ -36,6 +36,7 @@ OUT       := $(CURDIR)/out
 IMAGE     := $(KDIR)/arch/x86/boot/bzImage
 C_TEST_MODULES := $(KDIR)/tools/testing/selftests/livepatch/test_modules
 C_SAMPLES      := $(KDIR)/samples/livepatch
+KLP_CONVERT    := $(KLP_CACHE)/klp-convert/release/klp-convert
 
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export RUSTUP_TOOLCHAIN := $(RUST_VERSION)
@@ -50,7 +51,7 @@ KMAKE := $(MAKE) -s -C $(KDIR) LLVM=-19 CLIPPY=1 -j$(JOBS)
 # Our Rust sources, for rustfmt.
 RUST_SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.rs')
 
-.PHONY: all setup kernel modules run check check-upstream fmt-check clean
+.PHONY: all setup kernel klp-convert modules run check check-upstream fmt-check clean
 
 all: modules
 
@@ -65,13 +66,22 @@ kernel: setup
 	@$(KMAKE) bzImage modules 2>&1 | tee $(OUT)/kernel-build.log
 	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(CURDIR) $(KDIR)
 
+# The host tool that turns the .klp.sym.* references of live patch modules
+# into livepatch relocations (scripts/livepatch/klp-convert), built and
+# linted with the crates of its Cargo.lock.
+KLP_CARGO_FLAGS := --quiet --locked --release --target-dir $(KLP_CACHE)/klp-convert \
+	--manifest-path $(CURDIR)/scripts/livepatch/klp-convert/Cargo.toml
+klp-convert: setup
+	@cargo build $(KLP_CARGO_FLAGS)
+	@cargo clippy $(KLP_CARGO_FLAGS) -- -D warnings
+
 # Our Rust modules, the upstream C test modules for those not ported, and the
 # upstream C samples (the targets of the Rust callbacks sample).
 # Warnings in our modules are errors, so a failed build is never mistaken for
 # a clean one on the next run.
-modules: kernel
+modules: kernel klp-convert
 	@echo "modules: building our Rust modules (log: out/modules-build.log)"
-	@$(KMAKE) M=$(CURDIR) KRUSTFLAGS=-Dwarnings modules 2>&1 | \
+	@$(KMAKE) M=$(CURDIR) KRUSTFLAGS=-Dwarnings KLP_CONVERT=$(KLP_CONVERT) modules 2>&1 | \
 		tee $(OUT)/modules-build.log
 	@echo "modules: building the upstream C test modules and samples"
 	@$(KMAKE) M=$(C_TEST_MODULES) modules
@@ -87,7 +97,7 @@ fmt-check: setup
 		$(RUST_SOURCES)
 
 check: fmt-check modules
-	@scripts/selftests.sh rust $(CURDIR) $(KDIR) $(OUT)
+	@KLP_CONVERT=$(KLP_CONVERT) scripts/selftests.sh rust $(CURDIR) $(KDIR) $(OUT)
 
 check-upstream: modules
 	@scripts/selftests.sh c $(CURDIR) $(KDIR) $(OUT)
