@@ -48,6 +48,13 @@ if [ "$n" -eq 0 ]; then
 	report "not ok" "doctests: none of ours ran (is KUnit disabled?)"
 fi
 
+# Checks made on the host before the guest booted.
+if [ -f "$run/host-results" ]; then
+	while IFS=$'\t' read -r result name details; do
+		report "$result" "$name" "$(tr '|' '\n' <<<"$details")"
+	done <"$run/host-results"
+fi
+
 cd "$run" || exit 1
 for script in "$@"; do
 	mapfile -t cases < <(sed -n 's/^start_test "\(.*\)"$/\1/p' "$script")

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A live patch with bad `klp_extern!` declarations, which `klp-convert` must refuse when the
+//! module is built: a vmlinux function that does not exist, a name that is not unique in its
+//! module without a position, and a position past the last symbol of that name.
+
+use core::ffi::c_int;
+use kernel::{c_str, livepatch::Func};
+
+kernel::klp_extern! {
+    vmlinux {
+        /// Not in vmlinux.
+        fn klp_convert_no_such_function() -> c_int;
+    }
+    "test_klp_rust_relocs_target" {
+        /// There are two `part()`s.
+        fn part() -> c_int;
+        /// There is no third `part()`.
+        #[link_name = "part"]
+        #[sympos(3)]
+        fn third_part() -> c_int;
+    }
+}
+
+kernel::module_livepatch! {
+    name: "klp_convert_bad",
+    license: "GPL",
+    objects: {
+        vmlinux: [
+            // SAFETY: `bad_nr_processes` has the ABI of `int nr_processes(void)`.
+            unsafe { Func::new(c_str!("nr_processes"), bad_nr_processes as _) },
+        ],
+        "test_klp_rust_relocs_target": [
+            // SAFETY: `bad_value` has the ABI of `static int relocs_target_value(void)`.
+            unsafe { Func::new(c_str!("relocs_target_value"), bad_value as _) },
+        ],
+    },
+}
+
+extern "C" fn bad_nr_processes() -> c_int {
+    // SAFETY: Never loaded: the build refuses the module.
+    unsafe { klp_convert_no_such_function() }
+}
+
+extern "C" fn bad_value() -> c_int {
+    // SAFETY: Never loaded: the build refuses the module.
+    unsafe { part() + third_part() }
+}
