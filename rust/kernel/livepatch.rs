@@ -72,6 +72,7 @@ mod klp_extern;
 mod module;
 mod object;
 mod patch;
+mod shadow;
 mod state;
 mod table;
 
@@ -79,5 +80,6 @@ pub use callbacks::{Callbacks, ModuleState, PatchedObject};
 pub use func::{Func, FuncTable};
 pub use object::{Object, ObjectTable};
 pub use patch::Patch;
+pub use shadow::{Shadow, ShadowId};
 pub use state::{State, StateRef, StateTable, SystemState};
 pub use table::{Table, TableEntry};
