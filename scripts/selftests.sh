@@ -65,7 +65,8 @@ if [ "$mode" = rust ]; then
 			"$repo/selftests/livepatch/test_modules/Kbuild"); do
 		add_module "$repo/selftests/livepatch/test_modules/$name.ko"
 	done
-	cp "$repo"/selftests/livepatch/test-rust-*.sh "$run/"
+	cp "$repo"/selftests/livepatch/test-rust-*.sh \
+		"$repo"/selftests/livepatch/functions-rust.sh "$run/"
 	# Our samples, and the upstream C samples they patch.
 	mkdir "$run/samples"
 	ln -s "$repo"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"

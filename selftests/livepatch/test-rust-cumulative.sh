@@ -5,20 +5,13 @@
 # upstream scripts and uses their functions.sh.
 
 . $(dirname $0)/functions.sh
+. $(dirname $0)/functions-rust.sh
 
 MOD_OLD1=test_klp_livepatch
 MOD_OLD2=test_klp_atomic_replace
 MOD_CUMULATIVE=test_klp_rust_cumulative
 
 setup_config
-
-function transition_lines() {
-	local mod="$1" what="$2"
-	echo "livepatch: '$mod': initializing $what transition
-livepatch: '$mod': starting $what transition
-livepatch: '$mod': completing $what transition
-livepatch: '$mod': $what complete"
-}
 
 
 # - load two non-cumulative Rust patches, of /proc/cmdline and of /proc/meminfo

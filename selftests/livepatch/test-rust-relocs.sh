@@ -7,20 +7,13 @@
 # functions.sh.
 
 . $(dirname $0)/functions.sh
+. $(dirname $0)/functions-rust.sh
 
 MOD_LIVEPATCH=test_klp_rust_relocs
 MOD_TARGET=test_klp_rust_relocs_target
 VALUE=/sys/module/$MOD_TARGET/parameters/value
 
 setup_config
-
-function transition_lines() {
-	local mod="$1" what="$2"
-	echo "livepatch: '$mod': initializing $what transition
-livepatch: '$mod': starting $what transition
-livepatch: '$mod': completing $what transition
-livepatch: '$mod': $what complete"
-}
 
 function check_value() {
 	local expected="$1" why="$2"
