@@ -34,7 +34,7 @@ use core::pin::Pin;
 use core::sync::atomic::{AtomicI32, Ordering};
 use kernel::ffi::{c_int, c_ulong, c_void};
 use kernel::livepatch::{Func, FuncTable, Object, ObjectTable, Patch, Shadow, ShadowId};
-use kernel::time::{msecs_to_jiffies, Jiffies, Ktime};
+use kernel::time::{jiffies, msecs_to_jiffies};
 use kernel::types::Opaque;
 use kernel::{c_str, prelude::*};
 
@@ -86,20 +86,6 @@ unsafe impl ShadowId for Leak {
 
 /// The number of the last leak allocated.
 static LEAKS: AtomicI32 = AtomicI32::new(0);
-
-/// The current `jiffies`, approximately.
-///
-/// The kernel crate of 6.12 cannot read `jiffies` (a `kernel::time` accessor is missing), so it
-/// is derived from the monotonic clock: `jiffies` starts at `INITIAL_JIFFIES` at boot and advances
-/// at `HZ`, as the clock advances from zero. The two drift apart where ticks are lost, by seconds
-/// on an emulated machine, which only makes the dummies live that much longer (or shorter).
-fn jiffies() -> Jiffies {
-    let hz = msecs_to_jiffies(1000);
-    // `INITIAL_JIFFIES`: `(unsigned long)(unsigned int)(-300 * HZ)`.
-    let initial = 0u32.wrapping_sub(300 * hz as u32) as Jiffies;
-    let ms = Ktime::ktime_get().to_ms() as Jiffies;
-    initial.wrapping_add(ms * hz / 1000)
-}
 
 /// Allocates a dummy, as `dummy_alloc()`, and keeps the memory allocated with it.
 fn dummy_alloc() -> Result<KBox<Dummy>> {
