@@ -100,4 +100,4 @@ while read -r name lang ko; do
 done <"$manifest"
 
 exec "$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$out/check-$mode-console.log" \
-	1200 "bash $repo/scripts/guest-selftests.sh $run $kdir $scripts"
+	1800 "bash $repo/scripts/guest-selftests.sh $run $kdir $scripts"
