@@ -25,9 +25,14 @@
 //! C function that may even be `static`: [`Func::new`] is `unsafe`, and the patch author states
 //! that contract in its `// SAFETY:` comment.
 //!
+//! With `CONFIG_RUST_FTRACE_ENTRIES`, Rust functions can be patched too: [`klp_rust_func!`] makes
+//! the [`Func`] of a Rust target named by its Rust path.
+//!
 //! [`module_livepatch!`](crate::module_livepatch) declares a whole patch module with these tables
 //! in one place. [`klp_extern!`](crate::klp_extern) declares symbols of the patched objects that
 //! they do not export, for the replacement functions to use.
+//!
+//! [`klp_rust_func!`]: crate::klp_rust_func
 //!
 //! C header: [`include/linux/livepatch.h`](srctree/include/linux/livepatch.h)
 //!
@@ -72,6 +77,7 @@ mod klp_extern;
 mod module;
 mod object;
 mod patch;
+mod rust_func;
 mod shadow;
 mod state;
 mod table;
@@ -80,6 +86,7 @@ pub use callbacks::{Callbacks, ModuleState, PatchedObject};
 pub use func::{Func, FuncTable};
 pub use object::{Object, ObjectTable};
 pub use patch::Patch;
+pub use rust_func::RustPath;
 pub use shadow::{Shadow, ShadowId};
 pub use state::{State, StateRef, StateTable, SystemState};
 pub use table::{Table, TableEntry};
