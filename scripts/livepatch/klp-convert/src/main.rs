@@ -6,11 +6,14 @@
 //! A Rust live patch declares the symbols it needs from the objects it patches under their
 //! livepatch names, `.klp.sym.<object>.<name>,<position>` (`kernel::livepatch::klp_extern!`), so
 //! the linked module has them as undefined symbols, which modpost lets through. This tool, run on
-//! the linked `.ko`, converts them ([`klp_sym`]), looking the names up in the objects they belong
-//! to ([`targets`]).
+//! the linked `.ko`, converts them ([`klp_sym`]). It also rewrites the Rust paths naming the
+//! functions a Rust live patch replaces, in `.klp.rust_names`, to their symbol names
+//! ([`rust_names`]). Both look names up in the objects they belong to ([`targets`]).
 //!
 //! Usage: `klp-convert [--vmlinux FILE] [--modules DIR]... MODULE.ko`, which rewrites MODULE.ko
-//! in place. Nothing is written when the module has no `.klp.sym.*` symbol left to convert.
+//! in place. Nothing is written when the module has no `.klp.sym.*` symbol left to convert and
+//! no Rust path to rewrite. On an error, nothing is written either, and every problem found is
+//! reported.
 
 use object::build::elf::Builder;
 use object::elf;
@@ -44,6 +47,7 @@ macro_rules! fail {
 
 mod addrsig;
 mod klp_sym;
+mod rust_names;
 mod targets;
 
 use targets::Targets;
@@ -53,11 +57,11 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
     fs::read(path).map_err(|e| Error(format!("{}: {e}", path.display())))
 }
 
-/// Converts the module at `path` in place; returns the number of relocations converted.
-fn convert(path: &Path, targets: &Targets) -> Result<usize, Error> {
+/// Converts the module at `path` in place.
+fn convert(path: &Path, targets: &Targets) -> Result<(), Error> {
     let mut data = read(path)?;
-    if !klp_sym::has_klp_symbols(&data)? {
-        return Ok(0);
+    if !klp_sym::has_klp_symbols(&data)? && !rust_names::has_rust_names(&data)? {
+        return Ok(());
     }
     addrsig::hide(&mut data)?;
     let mut builder = Builder::read(&*data)?;
@@ -65,9 +69,21 @@ fn convert(path: &Path, targets: &Targets) -> Result<usize, Error> {
         fail!("only x86_64 modules are supported");
     }
 
-    let count = klp_sym::convert(&mut builder, targets)?;
-    if count == 0 {
-        return Ok(0);
+    // The paths first: the conversion of .klp.sym.* references may fail half-way.
+    let mut errors = Vec::new();
+    let names = rust_names::convert(&mut builder, targets).unwrap_or_else(|e| {
+        errors.push(e.0);
+        0
+    });
+    let relocations = klp_sym::convert(&mut builder, targets).unwrap_or_else(|e| {
+        errors.push(e.0);
+        0
+    });
+    if !errors.is_empty() {
+        fail!("{}", errors.join("\n"));
+    }
+    if names == 0 && relocations == 0 {
+        return Ok(());
     }
 
     addrsig::drop(&mut builder);
@@ -76,8 +92,7 @@ fn convert(path: &Path, targets: &Targets) -> Result<usize, Error> {
     let tmp = path.with_extension("ko.klp-convert");
     fs::write(&tmp, out)
         .and_then(|()| fs::rename(&tmp, path))
-        .map_err(|e| Error(format!("{}: {e}", path.display())))?;
-    Ok(count)
+        .map_err(|e| Error(format!("{}: {e}", path.display())))
 }
 
 fn main() {

@@ -52,3 +52,14 @@ pub(crate) fn definitions(path: &Path) -> Result<BTreeMap<String, u64>, Error> {
     }
     Ok(counts)
 }
+
+/// Returns the names of the functions (`STT_FUNC` symbols) defined in the object file at `path`.
+pub(crate) fn functions(path: &Path) -> Result<Vec<String>, Error> {
+    let data = read(path)?;
+    let file = object::File::parse(&*data)?;
+    Ok(file
+        .symbols()
+        .filter(|symbol| !symbol.is_undefined() && symbol.kind() == object::SymbolKind::Text)
+        .filter_map(|symbol| symbol.name().ok().map(str::to_owned))
+        .collect())
+}
