@@ -5,8 +5,12 @@
 #
 # - the test patch test_klp_rust_relocs.ko has livepatch relocation sections
 #   and SHN_LIVEPATCH symbols, and is marked as a live patch;
-# - a module with bad klp_extern! declarations (klp_convert/) fails to build
-#   with one message per bad declaration, and no .ko is left behind.
+# - a module with bad klp_extern! declarations and bad Rust paths of patched
+#   functions (klp_convert/bad/) fails to build with one message per bad
+#   declaration or path, and no .ko is left behind;
+# - the Rust paths of a module (klp_convert/good/) are rewritten to the symbol
+#   names of the vmlinux functions they denote, and its symbols pointing to
+#   them still do.
 #
 # Prints one result per line, "ok<TAB>name" or "not ok<TAB>name<TAB>details",
 # for the guest's TAP report.
@@ -45,21 +49,54 @@ else
 	result "not ok" "$name" "$(modinfo "$ko")"
 fi
 
-# Build the bad module out of the repository.
-rm -rf "$work" && mkdir -p "$work" && cp "$repo"/selftests/livepatch/klp_convert/* "$work/"
-output=$(make -s -C "$kdir" LLVM=-19 M="$work" \
-	KLP_CONVERT="$klp_convert --modules $modules" modules 2>&1)
+# Build the test modules out of the repository.
+rm -rf "$work" && mkdir -p "$work" && cp -r "$repo"/selftests/livepatch/klp_convert/* "$work/"
+build() { # build DIR
+	make -s -C "$kdir" LLVM=-19 M="$work/$1" \
+		KLP_CONVERT="$klp_convert --modules $modules" modules 2>&1
+}
+
+output=$(build bad)
 status=$?
 for expect in \
 	"symbol 'klp_convert_no_such_function' of vmlinux not found" \
 	"symbol 'part' of test_klp_rust_relocs_target is ambiguous: 2 symbols have that name, give a position 1..=2" \
-	"symbol 'part' of test_klp_rust_relocs_target has no position 3: only 2 symbols have that name"; do
+	"symbol 'part' of test_klp_rust_relocs_target has no position 3: only 2 symbols have that name" \
+	"Rust path 'kernel::no_such_function' not found in vmlinux" \
+	"Rust path 'core::slice::index::slice_index_fail::do_panic::runtime' is ambiguous: 3 functions: _RNvNvNvNtNtCs" \
+	"Rust path 'klp_convert_no_such_module::function': module 'klp_convert_no_such_module' is not at hand (pass --modules DIR)"; do
 	name="klp-convert: refuses the build: $expect"
 	if [ $status -ne 0 ] && grep -Fq "klp_convert_bad.ko: $expect" <<<"$output" &&
-	   [ ! -e "$work/klp_convert_bad.ko" ]; then
+	   [ ! -e "$work/bad/klp_convert_bad.ko" ]; then
 		result ok "$name"
 	else
 		result "not ok" "$name" "make exit $status; $output"
+	fi
+done
+
+output=$(build good)
+status=$?
+ko=$work/good/klp_convert_good.ko
+strings=$(readelf -p .klp.rust_names "$ko" 2>&1)
+symbols=$(readelf -sW "$ko" 2>&1)
+for expect in \
+	"8FUNCTION _RNvNtCs*_6kernel5print11call_printk" \
+	"8INHERENT _RNvMNtCs*_6kernel5errorNtB2_5Error8to_errno" \
+	"5TRAIT _RNvXs_NtCs*_6kernel5errorNtB4_5ErrorNtNtCs*_4core3fmt5Debug3fmt" \
+	"9NO_MANGLE nr_processes"; do
+	static=${expect%% *} symbol=${expect#* }
+	name="klp-convert: rewrites the Rust path of klp_convert_good's ${static#[0-9]}"
+	# The offset of the static's symbol, and the string there.
+	value=$(awk -v s="$static" '$8 ~ "klp_convert_good" s "$" { print $2 }' <<<"$symbols")
+	string=""
+	while read -r offset str; do
+		[ -n "$value" ] && [ $((16#$offset)) -eq $((16#$value)) ] && string=$str
+	done < <(sed -n 's/^ *\[ *\([0-9a-f]*\)\] *\(.*\)$/\1 \2/p' <<<"$strings")
+	# shellcheck disable=SC2053 # $symbol is a pattern.
+	if [ $status -eq 0 ] && [ -n "$value" ] && [[ $string == $symbol ]]; then
+		result ok "$name"
+	else
+		result "not ok" "$name" "make exit $status; symbol value '$value', string there '$string'; $output; $strings"
 	fi
 done
 exit 0

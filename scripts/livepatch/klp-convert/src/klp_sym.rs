@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The conversion of references to `.klp.sym.*` symbols into livepatch relocations.
+//!
+//! For each undefined symbol `.klp.sym.<object>.<name>,<position>` of the module:
+//!
+//! - checks the name against the object it belongs to when that is at hand (vmlinux, or
+//!   `<object>.o` or `<object>.ko` in a module directory): it must exist, and be unique unless a
+//!   position is given;
+//! - marks the symbol `SHN_LIVEPATCH`;
+//! - moves every relocation against it from `.rela<section>` to `.klp.rela.<object><section>`,
+//!   flagged `SHF_ALLOC | SHF_RELA_LIVEPATCH`, which the module loader leaves alone and the
+//!   livepatch core applies when `<object>` is patched.
+
+use crate::targets::{definitions, Targets};
+use crate::Error;
+use object::build::elf::{Builder, Relocation, SectionData};
+use object::build::{ByteString, Id};
+use object::elf;
+use object::read::{Object, ObjectSymbol};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// `SHN_LIVEPATCH` of include/uapi/linux/elf.h.
+const SHN_LIVEPATCH: u16 = 0xff20;
+/// `SHF_RELA_LIVEPATCH` of include/uapi/linux/elf.h.
+const SHF_RELA_LIVEPATCH: u64 = 0x0010_0000;
+/// Prefix of livepatch symbol names.
+const KLP_SYM: &str = ".klp.sym.";
+/// Prefix of livepatch relocation section names.
+const KLP_RELA: &str = ".klp.rela.";
+/// Longest module name the kernel parses (`%55[^.]` in `klp_resolve_symbols()`).
+const MAX_OBJECT_NAME: usize = 55;
+/// Longest symbol name the kernel parses (`%511[^,]`).
+const MAX_SYMBOL_NAME: usize = 511;
+
+/// The x86_64 relocation types `apply_relocate_add()` handles.
+const X86_64_RELOCATIONS: [u32; 6] = [
+    elf::R_X86_64_64,
+    elf::R_X86_64_PC32,
+    elf::R_X86_64_PLT32,
+    elf::R_X86_64_32,
+    elf::R_X86_64_32S,
+    elf::R_X86_64_PC64,
+];
+
+/// A livepatch symbol name, `.klp.sym.<object>.<name>,<position>`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct KlpSym {
+    object: String,
+    name: String,
+    position: u64,
+}
+
+impl KlpSym {
+    /// Parses `full`, `None` if it is no livepatch symbol name.
+    fn parse(full: &str) -> Option<Result<Self, Error>> {
+        let rest = full.strip_prefix(KLP_SYM)?;
+        let bad = |why: &str| Some(Err(Error(format!("bad livepatch symbol '{full}': {why}"))));
+        let Some((object, rest)) = rest.split_once('.') else {
+            return bad("expected .klp.sym.<object>.<name>,<position>");
+        };
+        let Some((name, position)) = rest.rsplit_once(',') else {
+            return bad("no ',<position>' after the name");
+        };
+        let Ok(position) = position.parse() else {
+            return bad("the position is not a number");
+        };
+        if object.is_empty() || object.len() > MAX_OBJECT_NAME {
+            return bad("the object name is empty or longer than 55 bytes");
+        }
+        if name.is_empty() || name.len() > MAX_SYMBOL_NAME || name.contains(',') {
+            return bad("the name is empty, longer than 511 bytes or has a ','");
+        }
+        Some(Ok(Self {
+            object: object.into(),
+            name: name.into(),
+            position,
+        }))
+    }
+}
+
+impl fmt::Display for KlpSym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "'{}' of {}", self.name, self.object)
+    }
+}
+
+/// Checks that each of `syms` names exactly one symbol of its object, where the object is at hand.
+fn check(syms: &[KlpSym], targets: &Targets) -> Result<(), Error> {
+    let mut cache: BTreeMap<&str, Option<BTreeMap<String, u64>>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for sym in syms {
+        let counts = match cache.get(sym.object.as_str()) {
+            Some(counts) => counts,
+            None => {
+                let counts = match targets.file(&sym.object) {
+                    Some(path) => Some(definitions(&path)?),
+                    None => None,
+                };
+                cache.entry(&sym.object).or_insert(counts)
+            }
+        };
+        let Some(counts) = counts else {
+            continue;
+        };
+        match (counts.get(&sym.name).copied().unwrap_or(0), sym.position) {
+            (0, _) => errors.push(format!("symbol {sym} not found")),
+            (n, 0) if n > 1 => errors.push(format!(
+                "symbol {sym} is ambiguous: {n} symbols have that name, give a position 1..={n}"
+            )),
+            (n, pos) if pos > n => errors.push(format!(
+                "symbol {sym} has no position {pos}: only {n} symbols have that name"
+            )),
+            _ => (),
+        }
+    }
+    if !errors.is_empty() {
+        fail!("{}", errors.join("\n"));
+    }
+    Ok(())
+}
+
+/// Returns whether the ELF file `data` has undefined `.klp.sym.*` symbols.
+pub(crate) fn has_klp_symbols(data: &[u8]) -> Result<bool, Error> {
+    let file = object::File::parse(data)?;
+    Ok(file.symbols().any(|symbol| {
+        symbol.is_undefined() && symbol.name().is_ok_and(|name| name.starts_with(KLP_SYM))
+    }))
+}
+
+/// Converts the references to `.klp.sym.*` symbols of the module in `builder`; returns the
+/// number of relocations converted, 0 if there were none left to convert.
+pub(crate) fn convert(builder: &mut Builder<'_>, targets: &Targets) -> Result<usize, Error> {
+    // The livepatch symbols still undefined, by symbol index.
+    let mut syms = BTreeMap::new();
+    for symbol in builder.symbols.iter() {
+        let Ok(name) = std::str::from_utf8(&symbol.name) else {
+            continue;
+        };
+        let Some(sym) = KlpSym::parse(name) else {
+            continue;
+        };
+        let sym = sym?;
+        match (symbol.section, symbol.st_shndx) {
+            (None, elf::SHN_UNDEF) => {
+                syms.insert(symbol.id().index(), (symbol.id(), sym));
+            }
+            (None, SHN_LIVEPATCH) => (),
+            _ => fail!("livepatch symbol {sym} is defined in the module"),
+        }
+    }
+    if syms.is_empty() {
+        return Ok(0);
+    }
+    let mut names: Vec<KlpSym> = syms.values().map(|(_, sym)| sym.clone()).collect();
+    names.sort();
+    names.dedup();
+    check(&names, targets)?;
+
+    let symtab = builder
+        .sections
+        .iter()
+        .find(|section| section.sh_type == elf::SHT_SYMTAB)
+        .map(|section| section.id())
+        .ok_or_else(|| Error("no symbol table".into()))?;
+
+    // Take the relocations against livepatch symbols out of their sections.
+    let mut moved: BTreeMap<(String, usize), Vec<Relocation>> = BTreeMap::new();
+    let mut count = 0;
+    for section in builder.sections.iter_mut() {
+        if section.name.starts_with(KLP_RELA.as_bytes()) {
+            continue;
+        }
+        let Some(target) = section.sh_info_section else {
+            continue;
+        };
+        let SectionData::Relocation(relocations) = &mut section.data else {
+            continue;
+        };
+        if section.sh_type != elf::SHT_RELA {
+            fail!("{}: only RELA relocations are supported", section.name);
+        }
+        let mut kept = Vec::with_capacity(relocations.len());
+        for relocation in relocations.drain(..) {
+            let Some((_, sym)) = relocation.symbol.and_then(|id| syms.get(&id.index())) else {
+                kept.push(relocation);
+                continue;
+            };
+            if !X86_64_RELOCATIONS.contains(&relocation.r_type) {
+                fail!(
+                    "cannot convert the reference to {sym} at {}+{:#x}: relocation type {} is not \
+                     one the kernel applies to modules",
+                    section.name,
+                    relocation.r_offset,
+                    relocation.r_type
+                );
+            }
+            moved
+                .entry((sym.object.clone(), target.index()))
+                .or_default()
+                .push(relocation);
+            count += 1;
+        }
+        *relocations = kept;
+    }
+
+    for ((object, target), relocations) in moved {
+        let target = builder
+            .sections
+            .iter()
+            .find(|section| section.id().index() == target)
+            .expect("relocated section exists");
+        if !target.is_alloc() {
+            fail!(
+                "cannot convert the references to {object} symbols in {}: the section is not \
+                 loaded",
+                target.name
+            );
+        }
+        let name = format!("{KLP_RELA}{object}{}", target.name);
+        let target = target.id();
+        let section = builder.sections.add();
+        section.name = ByteString::from(name.into_bytes());
+        section.sh_type = elf::SHT_RELA;
+        section.sh_flags = u64::from(elf::SHF_ALLOC | elf::SHF_INFO_LINK) | SHF_RELA_LIVEPATCH;
+        section.sh_link_section = Some(symtab);
+        section.sh_info_section = Some(target);
+        section.sh_addralign = 8;
+        section.sh_entsize = 24;
+        section.data = SectionData::Relocation(relocations);
+    }
+    for section in builder.sections.iter_mut() {
+        if matches!(&section.data, SectionData::Relocation(r) if r.is_empty()) {
+            section.delete = true;
+        }
+    }
+    for (id, _) in syms.values() {
+        let symbol = builder.symbols.get_mut(*id);
+        symbol.st_shndx = SHN_LIVEPATCH;
+    }
+    Ok(count)
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rust paths of patched functions, as `Func` will put them in `.klp.rust_names`, which
+//! `klp-convert` must rewrite to the symbol names of the vmlinux functions they denote: a plain
+//! function, an inherent method, a trait method; and a `#[no_mangle]` name, which stays. Padding
+//! between them makes the rewritten strings move. Never loaded: only built, and its `.ko` read.
+
+use core::ptr::addr_of;
+use kernel::prelude::*;
+
+module! {
+    type: Good,
+    name: "klp_convert_good",
+    description: "klp-convert test: Rust paths to rewrite",
+    license: "GPL",
+}
+
+struct Good;
+
+impl kernel::Module for Good {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(Good)
+    }
+}
+
+/// A string of `.klp.rust_names`, aligned as a larger `static` would be.
+#[repr(C, align(16))]
+struct Name<const N: usize>([u8; N]);
+
+#[used]
+#[link_section = ".klp.rust_names"]
+static FUNCTION: Name<27> = Name(*b"kernel::print::call_printk\0");
+
+#[used]
+#[link_section = ".klp.rust_names"]
+static INHERENT: Name<31> = Name(*b"kernel::error::Error::to_errno\0");
+
+#[used]
+#[link_section = ".klp.rust_names"]
+static TRAIT: Name<48> = Name(*b"<kernel::error::Error as core::fmt::Debug>::fmt\0");
+
+#[used]
+#[link_section = ".klp.rust_names"]
+static NO_MANGLE: Name<13> = Name(*b"nr_processes\0");
+
+/// Pointers to the strings, as `klp_func.old_name` has them.
+struct OldNames(#[allow(dead_code)] [*const u8; 4]);
+
+// SAFETY: The pointers are never dereferenced.
+unsafe impl Sync for OldNames {}
+
+#[used]
+static OLD_NAMES: OldNames = OldNames([
+    addr_of!(FUNCTION).cast(),
+    addr_of!(INHERENT).cast(),
+    addr_of!(TRAIT).cast(),
+    addr_of!(NO_MANGLE).cast(),
+]);
