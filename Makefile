@@ -7,6 +7,8 @@
 #                         selftests against our Rust test modules, our own
 #                         selftests and the kernel crate's livepatch doctests
 #   make check-upstream   the upstream selftests with the upstream C modules
+#   make bench            the cost of an unpatched call to a Rust function
+#                         with an ftrace entry, on the host CPU
 #
 # Variables:
 #   KERNEL_SRC=<dir>   build another 6.12.y tree instead of Debian's
@@ -51,7 +53,7 @@ KMAKE := $(MAKE) -s -C $(KDIR) LLVM=-19 CLIPPY=1 -j$(JOBS)
 # Our Rust sources, for rustfmt.
 RUST_SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.rs')
 
-.PHONY: all setup kernel klp-convert modules run check check-upstream fmt-check clean
+.PHONY: all setup kernel klp-convert modules run check check-upstream bench fmt-check clean
 
 all: modules
 
@@ -80,6 +82,12 @@ klp-convert: setup
 # Warnings in our modules are errors, so a failed build is never mistaken for
 # a clean one on the next run.
 modules: kernel klp-convert
+	@mkdir -p $(OUT)
+	@# kbuild does not know that the .ko files depend on klp-convert.
+	@if [ $(KLP_CONVERT) -nt $(OUT)/klp-convert.stamp ]; then \
+		find $(CURDIR)/samples $(CURDIR)/selftests -name '*.ko' -delete; \
+		touch $(OUT)/klp-convert.stamp; \
+	fi
 	@echo "modules: building our Rust modules (log: out/modules-build.log)"
 	@$(KMAKE) M=$(CURDIR) KRUSTFLAGS=-Dwarnings KLP_CONVERT=$(KLP_CONVERT) modules 2>&1 | \
 		tee $(OUT)/modules-build.log
@@ -101,6 +109,13 @@ check: fmt-check modules
 
 check-upstream: modules
 	@scripts/selftests.sh c $(CURDIR) $(KDIR) $(OUT)
+
+# One binary, with and without the entry padding of CONFIG_RUST_FTRACE_ENTRIES.
+bench: setup
+	@mkdir -p $(OUT)
+	@RUSTC_BOOTSTRAP=1 rustc -O -Zcf-protection=branch -Zmerge-functions=disabled \
+		-o $(OUT)/ftrace_entry_cost selftests/livepatch/bench/ftrace_entry_cost.rs
+	@$(OUT)/ftrace_entry_cost
 
 clean:
 	@if [ -d $(KDIR) ]; then $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean; fi

@@ -36,6 +36,20 @@ kernel::module_livepatch! {
             // SAFETY: `bad_value` has the ABI of `static int relocs_target_value(void)`.
             unsafe { Func::new(c_str!("relocs_target_value"), bad_value as _) },
         ],
+        // The paths name functions of these objects, but the build only reads the paths.
+        "klp_convert_no_such_module": [
+            // SAFETY: Never loaded: the build refuses the module.
+            unsafe { kernel::klp_rust_func!("kernel::no_such_function" => bad_rust) },
+            // SAFETY: As above. Three functions of core demangle to this path: they differ by
+            // disambiguators only.
+            unsafe {
+                kernel::klp_rust_func!(
+                    "core::slice::index::slice_index_fail::do_panic::runtime" => bad_rust
+                )
+            },
+            // SAFETY: As above. No such module is built.
+            unsafe { kernel::klp_rust_func!("klp_convert_no_such_module::function" => bad_rust) },
+        ],
     },
 }
 
@@ -49,19 +63,4 @@ extern "C" fn bad_value() -> c_int {
     unsafe { part() + third_part() }
 }
 
-// Rust paths of patched functions, as `Func` will put them in `.klp.rust_names`.
-
-/// Not in vmlinux.
-#[used]
-#[link_section = ".klp.rust_names"]
-static NO_SUCH_FUNCTION: [u8; 25] = *b"kernel::no_such_function\0";
-
-/// Three functions of core demangle to this path (they differ by disambiguators only).
-#[used]
-#[link_section = ".klp.rust_names"]
-static AMBIGUOUS: [u8; 56] = *b"core::slice::index::slice_index_fail::do_panic::runtime\0";
-
-/// No such module is built.
-#[used]
-#[link_section = ".klp.rust_names"]
-static MODULE_NOT_AT_HAND: [u8; 37] = *b"klp_convert_no_such_module::function\0";
+fn bad_rust() {}

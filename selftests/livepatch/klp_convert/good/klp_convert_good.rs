@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Rust paths of patched functions, as `Func` will put them in `.klp.rust_names`, which
-//! `klp-convert` must rewrite to the symbol names of the vmlinux functions they denote: a plain
-//! function, an inherent method, a trait method; and a `#[no_mangle]` name, which stays. Padding
-//! between them makes the rewritten strings move. Never loaded: only built, and its `.ko` read.
+//! Rust paths of patched functions in `.klp.rust_names`, as `klp_rust_func!` puts them there
+//! but aligned, and referenced through their symbols, which `klp-convert` must rewrite to the
+//! symbol names of the vmlinux functions they denote: a plain function, an inherent method, a
+//! trait method; and a `#[no_mangle]` name, which stays. The padding between them makes the
+//! rewritten strings move. Never loaded: only built, and its `.ko` read.
 
 use core::ptr::addr_of;
 use kernel::prelude::*;
