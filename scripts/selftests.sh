@@ -71,10 +71,14 @@ if [ "$mode" = rust ]; then
 	mkdir "$run/samples"
 	ln -s "$repo"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
-	# klp-convert's build-time checks run here; the guest reports them.
-	echo "selftests: klp-convert build checks"
-	"$repo/selftests/livepatch/build-klp-convert.sh" "$repo" "$kdir" "$KLP_CONVERT" \
-		"$out/klp-convert-errors" >"$run/host-results"
+	# The build-time checks run here; the guest reports them.
+	echo "selftests: build checks of klp-convert and ftrace entries"
+	{
+		"$repo/selftests/livepatch/build-klp-convert.sh" "$repo" "$kdir" \
+			"$KLP_CONVERT" "$out/klp-convert-errors"
+		"$repo/selftests/livepatch/build-ftrace-entries.sh" "$repo" "$kdir" \
+			"$out/ftrace-entries-errors"
+	} >"$run/host-results"
 fi
 
 # The doctests of our kernel crate files and of those our patches change, by

@@ -22,9 +22,7 @@ set -uo pipefail
 repo=$1 kdir=$2 klp_convert=$3 work=$4
 modules=$repo/selftests/livepatch/test_modules
 
-result() { # result ok|"not ok" name [details]
-	printf '%s\t%s\t%s\n' "$1" "$2" "$(tr '\n' '|' <<<"${3:-}")"
-}
+. "$(dirname "$0")/functions-build.sh"
 
 ko=$modules/test_klp_rust_relocs.ko
 sections=$(readelf -SW "$ko")
@@ -65,13 +63,8 @@ for expect in \
 	"Rust path 'kernel::no_such_function' not found in vmlinux" \
 	"Rust path 'core::slice::index::slice_index_fail::do_panic::runtime' is ambiguous: 3 functions: _RNvNvNvNtNtCs" \
 	"Rust path 'klp_convert_no_such_module::function': module 'klp_convert_no_such_module' is not at hand (pass --modules DIR)"; do
-	name="klp-convert: refuses the build: $expect"
-	if [ $status -ne 0 ] && grep -Fq "klp_convert_bad.ko: $expect" <<<"$output" &&
-	   [ ! -e "$work/bad/klp_convert_bad.ko" ]; then
-		result ok "$name"
-	else
-		result "not ok" "$name" "make exit $status; $output"
-	fi
+	check_refused "klp-convert: refuses the build: $expect" "$status" "$output" \
+		"klp_convert_bad.ko: $expect" "$work/bad/klp_convert_bad.ko"
 done
 
 output=$(build good)
