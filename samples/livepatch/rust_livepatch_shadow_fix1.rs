@@ -33,18 +33,29 @@
 use core::pin::Pin;
 use core::sync::atomic::{AtomicI32, Ordering};
 use kernel::ffi::{c_int, c_ulong, c_void};
-use kernel::livepatch::{Func, FuncTable, Object, ObjectTable, Patch, Shadow, ShadowId};
+use kernel::livepatch::{Func, Shadow, ShadowId};
 use kernel::time::{jiffies, msecs_to_jiffies};
 use kernel::types::Opaque;
 use kernel::{c_str, prelude::*};
 
-module! {
+kernel::module_livepatch! {
     type: ShadowFix1,
     name: "rust_livepatch_shadow_fix1",
     author: "Rust for Linux Contributors",
     description: "Rust live patch sample: fix a leak with a shadow variable",
     license: "GPL",
-    livepatch: true,
+    objects: {
+        "livepatch_shadow_mod": [
+            // SAFETY: `livepatch_fix1_dummy_alloc` has the ABI of `struct dummy *dummy_alloc(void)`
+            // in livepatch-shadow-mod.c: no parameters, and a pointer to a `kmalloc()`ed `struct
+            // dummy`, or `NULL`, returned (`KBox<Dummy>` allocates with `kmalloc()`).
+            unsafe { Func::new(c_str!("dummy_alloc"), livepatch_fix1_dummy_alloc as _) },
+            // SAFETY: `livepatch_fix1_dummy_free` has the ABI of `void dummy_free(struct dummy *d)`
+            // in livepatch-shadow-mod.c: a pointer parameter, no return value; see its `// SAFETY:`
+            // comment for what it assumes of `d`.
+            unsafe { Func::new(c_str!("dummy_free"), livepatch_fix1_dummy_free as _) },
+        ],
+    },
 }
 
 /// Allocate new dummies every second.
@@ -142,25 +153,10 @@ extern "C" fn livepatch_fix1_dummy_free(d: *mut Dummy) {
     }
 }
 
-static FUNCS: FuncTable<2> = FuncTable::new([
-    // SAFETY: `livepatch_fix1_dummy_alloc` has the ABI of `struct dummy *dummy_alloc(void)` in
-    // livepatch-shadow-mod.c: no parameters, and a pointer to a `kmalloc()`ed `struct dummy`, or
-    // `NULL`, returned (`KBox<Dummy>` allocates with `kmalloc()`).
-    unsafe { Func::new(c_str!("dummy_alloc"), livepatch_fix1_dummy_alloc as _) },
-    // SAFETY: `livepatch_fix1_dummy_free` has the ABI of `void dummy_free(struct dummy *d)` in
-    // livepatch-shadow-mod.c: a pointer parameter, no return value; see its `// SAFETY:` comment
-    // for what it assumes of `d`.
-    unsafe { Func::new(c_str!("dummy_free"), livepatch_fix1_dummy_free as _) },
-]);
-static OBJECTS: ObjectTable<1> =
-    ObjectTable::new([Object::module(c_str!("livepatch_shadow_mod"), &FUNCS)]);
-static PATCH: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
-
 struct ShadowFix1;
 
 impl kernel::Module for ShadowFix1 {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable()?;
         Ok(ShadowFix1)
     }
 }

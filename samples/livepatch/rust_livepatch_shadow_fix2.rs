@@ -26,17 +26,29 @@
 use core::pin::Pin;
 use core::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use kernel::ffi::{c_int, c_long, c_ulong, c_void};
-use kernel::livepatch::{Func, FuncTable, Object, ObjectTable, Patch, Shadow, ShadowId};
+use kernel::livepatch::{Func, Shadow, ShadowId};
 use kernel::types::Opaque;
 use kernel::{c_str, prelude::*};
 
-module! {
+kernel::module_livepatch! {
     type: ShadowFix2,
     name: "rust_livepatch_shadow_fix2",
     author: "Rust for Linux Contributors",
     description: "Rust live patch sample: add a counter with a shadow variable",
     license: "GPL",
-    livepatch: true,
+    objects: {
+        "livepatch_shadow_mod": [
+            // SAFETY: `livepatch_fix2_dummy_check` has the ABI of
+            // `bool dummy_check(struct dummy *d, unsigned long jiffies)` in livepatch-shadow-mod.c:
+            // `&Dummy` for `d`, which the only caller, the cleanup work, passes valid, holding the
+            // mutex of the list the dummy is on; `c_ulong` for `unsigned long`, `bool` for `bool`.
+            unsafe { Func::new(c_str!("dummy_check"), livepatch_fix2_dummy_check as _) },
+            // SAFETY: `livepatch_fix2_dummy_free` has the ABI of `void dummy_free(struct dummy *d)`
+            // in livepatch-shadow-mod.c: a pointer parameter, no return value; see its `// SAFETY:`
+            // comment for what it assumes of `d`.
+            unsafe { Func::new(c_str!("dummy_free"), livepatch_fix2_dummy_free as _) },
+        ],
+    },
 }
 
 /// `struct dummy` of `livepatch-shadow-mod.c`.
@@ -145,26 +157,10 @@ extern "C" fn livepatch_fix2_dummy_free(d: *mut Dummy) {
     }
 }
 
-static FUNCS: FuncTable<2> = FuncTable::new([
-    // SAFETY: `livepatch_fix2_dummy_check` has the ABI of `bool dummy_check(struct dummy *d,
-    // unsigned long jiffies)` in livepatch-shadow-mod.c: `&Dummy` for `d`, which the only caller,
-    // the cleanup work, passes valid, holding the mutex of the list the dummy is on; `c_ulong`
-    // for `unsigned long`, `bool` for `bool`.
-    unsafe { Func::new(c_str!("dummy_check"), livepatch_fix2_dummy_check as _) },
-    // SAFETY: `livepatch_fix2_dummy_free` has the ABI of `void dummy_free(struct dummy *d)` in
-    // livepatch-shadow-mod.c: a pointer parameter, no return value; see its `// SAFETY:` comment
-    // for what it assumes of `d`.
-    unsafe { Func::new(c_str!("dummy_free"), livepatch_fix2_dummy_free as _) },
-]);
-static OBJECTS: ObjectTable<1> =
-    ObjectTable::new([Object::module(c_str!("livepatch_shadow_mod"), &FUNCS)]);
-static PATCH: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
-
 struct ShadowFix2;
 
 impl kernel::Module for ShadowFix2 {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable()?;
         Ok(ShadowFix2)
     }
 }

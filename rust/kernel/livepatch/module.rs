@@ -5,9 +5,12 @@
 /// Declares a live patch module: its tables, its [`module!`] and its init.
 ///
 /// The module's init enables the patch ([`Patch::enable`]) and fails with its error, so `insmod`
-/// reports the errno of `klp_enable_patch()`; the module is marked as a live patch module
-/// (`livepatch: true` of [`module!`], `livepatch: Y` in `modinfo`). The patch appears as
-/// `/sys/kernel/livepatch/<name>`.
+/// reports the errno of `klp_enable_patch()`. `type`, if given, is a [`Module`] of the patch's
+/// own, for what it needs besides the patch (a sysfs file, shadow variables to free): its `init`
+/// runs first, and failing fails the module's init; the value it returns is dropped when the
+/// module is removed, so after the patch is disabled, or at once if enabling the patch failed.
+/// The module is marked as a live patch module (`livepatch: true` of [`module!`], `livepatch: Y`
+/// in `modinfo`). The patch appears as `/sys/kernel/livepatch/<name>`.
 ///
 /// `objects` lists the patched objects, `vmlinux` or a module name as a string, each with the
 /// [`Func`]s replaced in it and, after `with`, a type whose [`Callbacks`] run around patching and
@@ -46,6 +49,7 @@
 /// ```
 ///
 /// [`module!`]: crate::prelude::module
+/// [`Module`]: crate::Module
 /// [`Patch::enable`]: crate::livepatch::Patch::enable
 /// [`Patch::set_replace`]: crate::livepatch::Patch::set_replace
 /// [`Callbacks`]: crate::livepatch::Callbacks
@@ -81,7 +85,16 @@ macro_rules! module_livepatch {
             $(.callbacks::<$callbacks>())?
     };
 
+    (@type) => { () };
+
+    (@type $type:ty) => { $type };
+
+    (@init $module:ident) => { () };
+
+    (@init $module:ident $type:ty) => { <$type as $crate::Module>::init($module)? };
+
     (
+        $(type: $type:ty,)?
         // `tt`, not `literal`: `module!` must see the string literals themselves.
         name: $name:tt,
         $(author: $author:tt,)?
@@ -102,7 +115,7 @@ macro_rules! module_livepatch {
             $(params: $params,)?
         }
 
-        struct LivepatchModule;
+        struct LivepatchModule($crate::module_livepatch!(@type $($type)?));
 
         const _: () = {
             static OBJECTS: $crate::livepatch::ObjectTable<
@@ -123,10 +136,11 @@ macro_rules! module_livepatch {
                     }))?;
 
             impl $crate::Module for LivepatchModule {
-                fn init(_module: &'static $crate::ThisModule) -> $crate::error::Result<Self> {
+                fn init(module: &'static $crate::ThisModule) -> $crate::error::Result<Self> {
+                    let data = $crate::module_livepatch!(@init module $($type)?);
                     $(PATCH.set_replace($replace)?;)?
                     PATCH.enable()?;
-                    Ok(LivepatchModule)
+                    Ok(LivepatchModule(data))
                 }
             }
         };

@@ -16,25 +16,36 @@ use core::{
 use kernel::{
     c_str,
     kobject::{Attribute, KObject},
-    livepatch::{Func, FuncTable, Object, ObjectTable, Patch},
+    livepatch::Func,
     new_mutex,
     prelude::*,
     str::CStr,
     sync::{Mutex, OnceInit},
 };
 
-module! {
+kernel::module_livepatch! {
     type: TestKlpSyscall,
     name: "test_klp_syscall",
     author: "Libor Pechacek <lpechacek@suse.cz>",
     description: "Livepatch test: syscall transition",
     license: "GPL",
-    livepatch: true,
     params: {
         klp_pids: [i32; kernel::cpu::NR_CPUS] {
             default: [],
             description: "Array of pids to be transitioned to livepatched state.",
         },
+    },
+    objects: {
+        vmlinux: [
+            // SAFETY: `lp_sys_getpid` has the ABI of
+            // `asmlinkage long __x64_sys_getpid(const struct pt_regs *regs)` (and of
+            // `__arm64_sys_getpid()`, the same), which `SYSCALL_DEFINE0(getpid)` generates in
+            // kernel/sys.c and the system call entry calls: `asmlinkage` is the C calling
+            // convention on these architectures, `*const c_void` passes the pointer `regs` (not
+            // used) and `c_long` is `long`. The entry calls it in process context of the calling
+            // task, where taking a mutex and reading `current` are sound.
+            unsafe { Func::new(SYS_GETPID, lp_sys_getpid as _) },
+        ],
     },
 }
 
@@ -43,18 +54,6 @@ module! {
 const SYS_GETPID: &CStr = c_str!("__x64_sys_getpid");
 #[cfg(target_arch = "aarch64")]
 const SYS_GETPID: &CStr = c_str!("__arm64_sys_getpid");
-
-static FUNCS: FuncTable<1> = FuncTable::new([
-    // SAFETY: `lp_sys_getpid` has the ABI of `asmlinkage long __x64_sys_getpid(const struct
-    // pt_regs *regs)` (and of `__arm64_sys_getpid()`, the same), which `SYSCALL_DEFINE0(getpid)`
-    // generates in kernel/sys.c and the system call entry calls: `asmlinkage` is the C calling
-    // convention on these architectures, `*const c_void` passes the pointer `regs` (not used)
-    // and `c_long` is `long`. The entry calls it in process context of the calling task, where
-    // taking a mutex and reading `current` are sound.
-    unsafe { Func::new(SYS_GETPID, lp_sys_getpid as _) },
-]);
-static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
-static PATCH: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
 
 /// The number of the tasks in `klp_pids` that have not called the replacement yet
 /// (`npids_pending`). Its lock also serialises the replacement's updates of `klp_pids`, as
@@ -97,7 +96,6 @@ impl kernel::Module for TestKlpSyscall {
         // sysfs file: its length, the C module's `npids`, does not change.
         NPIDS_PENDING.init(new_mutex!(module_parameters::klp_pids.len(), "kpid_mutex"))?;
         let kobj = KObject::new_in_kernel(c_str!("test_klp_syscall"), &[&NPIDS])?;
-        PATCH.enable()?;
         Ok(Self { _kobj: kobj })
     }
 }
