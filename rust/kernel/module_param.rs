@@ -201,6 +201,9 @@ pub trait ParamStorage: Sync + private::Sealed {
 ///
 /// assert_eq!(RETRIES.get(), 3);
 /// assert!(!VERBOSE.get());
+///
+/// VERBOSE.set(true);
+/// assert!(VERBOSE.get());
 /// ```
 pub struct ModuleParam<T: ParamType>(T::Atomic);
 
@@ -210,13 +213,25 @@ impl<T: ParamType> ModuleParam<T> {
         T::load(&self.0)
     }
 
+    /// Sets the value to `value`.
+    ///
+    /// This is for a module's own use of its parameter, as C modules write the variable behind a
+    /// parameter, e.g. to stop a loop before exit. Nothing orders it with a sysfs write of a
+    /// writable parameter; the last one wins.
+    pub fn set(&self, value: T) {
+        T::store(&self.0, value);
+    }
+
     /// Sets the parameter from `val` (`kernel_param_ops.set`).
     ///
     /// # Safety
     ///
     /// `kp` is a [`KernelParam`] of a `ModuleParam<T>`; `val` is `NULL` or a NUL-terminated
     /// string.
-    unsafe extern "C" fn set(val: *const c_char, kp: *const bindings::kernel_param) -> c_int {
+    unsafe extern "C" fn set_callback(
+        val: *const c_char,
+        kp: *const bindings::kernel_param,
+    ) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, val) = unsafe { (&*KernelParam::arg::<Self>(kp), opt_cstr(val)) };
         match T::parse(val) {
@@ -234,7 +249,10 @@ impl<T: ParamType> ModuleParam<T> {
     ///
     /// `kp` is a [`KernelParam`] of a `ModuleParam<T>`; `buffer` is writable for `PAGE_SIZE`
     /// bytes.
-    unsafe extern "C" fn show(buffer: *mut c_char, kp: *const bindings::kernel_param) -> c_int {
+    unsafe extern "C" fn show_callback(
+        buffer: *mut c_char,
+        kp: *const bindings::kernel_param,
+    ) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, mut out) = unsafe { (&*KernelParam::arg::<Self>(kp), PageWriter::new(buffer)) };
         let _ = param.get().show(&mut out);
@@ -252,8 +270,8 @@ impl<T: ParamType> ParamStorage for ModuleParam<T> {
         } else {
             0
         },
-        set: Some(Self::set),
-        get: Some(Self::show),
+        set: Some(Self::set_callback),
+        get: Some(Self::show_callback),
         free: None,
     };
 }
@@ -326,7 +344,10 @@ impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
     ///
     /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `val` is `NULL` or a
     /// NUL-terminated string.
-    unsafe extern "C" fn set(val: *const c_char, kp: *const bindings::kernel_param) -> c_int {
+    unsafe extern "C" fn set_callback(
+        val: *const c_char,
+        kp: *const bindings::kernel_param,
+    ) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, val) = unsafe { (&*KernelParam::arg::<Self>(kp), opt_cstr(val)) };
         // Check the whole list first, so that a bad one keeps the old values, then parse it again
@@ -348,7 +369,10 @@ impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
     ///
     /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `buffer` is writable for
     /// `PAGE_SIZE` bytes.
-    unsafe extern "C" fn show(buffer: *mut c_char, kp: *const bindings::kernel_param) -> c_int {
+    unsafe extern "C" fn show_callback(
+        buffer: *mut c_char,
+        kp: *const bindings::kernel_param,
+    ) -> c_int {
         // SAFETY: By the function's safety requirements.
         let (param, mut out) = unsafe { (&*KernelParam::arg::<Self>(kp), PageWriter::new(buffer)) };
         for (i, value) in param.iter().enumerate() {
@@ -367,8 +391,8 @@ impl<T: ParamType, const N: usize> private::Sealed for ModuleParamArray<T, N> {}
 impl<T: ParamType, const N: usize> ParamStorage for ModuleParamArray<T, N> {
     const OPS: &'static bindings::kernel_param_ops = &bindings::kernel_param_ops {
         flags: 0,
-        set: Some(Self::set),
-        get: Some(Self::show),
+        set: Some(Self::set_callback),
+        get: Some(Self::show_callback),
         free: None,
     };
 }
