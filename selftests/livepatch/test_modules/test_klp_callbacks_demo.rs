@@ -32,9 +32,10 @@ kernel::module_livepatch! {
         vmlinux with Demo: [],
         "test_klp_callbacks_mod" with Demo: [],
         "test_klp_callbacks_busy" with Demo: [
-            // SAFETY: `patched_work_func` has the ABI of `static void busymod_work_func(struct
-            // work_struct *work)` in test_klp_callbacks_busy.c: C calling convention, a pointer
-            // it does not use, no return value.
+            // SAFETY: `patched_work_func` has the ABI of `busymod_work_func()` of
+            // test_klp_callbacks_busy, `static void busymod_work_func(struct work_struct *work)`
+            // in C and `extern "C" fn busymod_work_func(busy: &Busy)` in Rust: C calling
+            // convention, a pointer it does not use, no return value.
             unsafe { Func::new(c_str!("busymod_work_func"), patched_work_func as _) },
         ],
     },
