@@ -77,7 +77,8 @@ impl Func {
 /// The target is written as the path of the function from its crate: `my_driver::reset`,
 /// `my_driver::Device::probe` for an inherent method, `<my_driver::Device as
 /// kernel::Module>::init` for a trait method, `kernel::foo::<u32>` for an instance of a generic
-/// function. A `#[no_mangle]` function is named by its symbol name. The module build replaces the
+/// function; in full, since the module build sees the path as written, not what `use` items make
+/// of it. A `#[no_mangle]` function is named by its symbol name. The module build replaces the
 /// path with the function's symbol (see [`RustPath`]), and fails if it denotes no function or
 /// several.
 ///
@@ -107,7 +108,11 @@ impl Func {
 /// static FUNCS: FuncTable<2> = FuncTable::new([
 ///     // SAFETY: `error_fmt` is safe and has the type of the target, which the macro checks; the
 ///     // target is not `#[track_caller]`.
-///     unsafe { kernel::klp_rust_func!(<kernel::error::Error as core::fmt::Debug>::fmt => error_fmt) },
+///     unsafe {
+///         kernel::klp_rust_func!(
+///             <kernel::error::Error as core::fmt::Debug>::fmt => error_fmt
+///         )
+///     },
 ///     // SAFETY: `my_driver::answer` is a safe `fn() -> u32`, as `answer` is.
 ///     unsafe { kernel::klp_rust_func!("my_driver::answer" => answer) },
 /// ]);

@@ -21,7 +21,11 @@ kernel::module_livepatch! {
         vmlinux: [
             // SAFETY: `error_fmt` is safe and has the type of the target, as the macro checks;
             // the target is not `#[track_caller]`.
-            unsafe { kernel::klp_rust_func!(<kernel::error::Error as core::fmt::Debug>::fmt => error_fmt) },
+            unsafe {
+                kernel::klp_rust_func!(
+                    <kernel::error::Error as core::fmt::Debug>::fmt => error_fmt
+                )
+            },
         ],
         "test_klp_rust_ftrace_target": [
             // SAFETY: The target is the safe `fn answer() -> u32`, as `answer` is.
