@@ -69,13 +69,14 @@ kernel: setup
 	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(CURDIR) $(KDIR)
 
 # The host tool that turns the .klp.sym.* references of live patch modules
-# into livepatch relocations (scripts/livepatch/klp-convert), built and
-# linted with the crates of its Cargo.lock.
+# into livepatch relocations (scripts/livepatch/klp-convert), built, linted
+# and unit-tested with the crates of its Cargo.lock.
 KLP_CARGO_FLAGS := --quiet --locked --release --target-dir $(KLP_CACHE)/klp-convert \
 	--manifest-path $(CURDIR)/scripts/livepatch/klp-convert/Cargo.toml
 klp-convert: setup
 	@cargo build $(KLP_CARGO_FLAGS)
-	@cargo clippy $(KLP_CARGO_FLAGS) -- -D warnings
+	@cargo clippy $(KLP_CARGO_FLAGS) --all-targets -- -D warnings
+	@cargo test $(KLP_CARGO_FLAGS)
 
 # Our Rust modules, the upstream C test modules for those not ported, and the
 # upstream C samples (the targets of the Rust callbacks sample).
