@@ -72,12 +72,14 @@ if [ "$mode" = rust ]; then
 	ln -s "$repo"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
 	# The build-time checks run here; the guest reports them.
-	echo "selftests: build checks of klp-convert and ftrace entries"
+	echo "selftests: build checks of klp-convert, ftrace entries and compile-fail cases"
 	{
 		"$repo/selftests/livepatch/build-klp-convert.sh" "$repo" "$kdir" \
 			"$KLP_CONVERT" "$out/klp-convert-errors"
 		"$repo/selftests/livepatch/build-ftrace-entries.sh" "$repo" "$kdir" \
 			"$out/ftrace-entries-errors"
+		"$repo/selftests/livepatch/build-compile-fail.sh" "$repo" "$kdir" \
+			"$out/compile-fail"
 	} >"$run/host-results"
 fi
 
