@@ -65,10 +65,11 @@
 //! static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
 //! static PATCH: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
 //!
-//! // Only a live patch module can enable a patch; code built into the kernel gets `EINVAL`. A
-//! // patch can only be enabled once.
-//! assert_eq!(PATCH.enable(), Err(EINVAL));
-//! assert_eq!(PATCH.enable(), Err(EBUSY));
+//! // SAFETY: This is no module's init. (Only a live patch module can enable a patch; code built
+//! // into the kernel gets `EINVAL`.)
+//! assert_eq!(unsafe { PATCH.enable() }, Err(EINVAL));
+//! // SAFETY: As above. (A patch can only be enabled once.)
+//! assert_eq!(unsafe { PATCH.enable() }, Err(EBUSY));
 //! ```
 
 mod callbacks;

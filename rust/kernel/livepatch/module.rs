@@ -139,7 +139,8 @@ macro_rules! module_livepatch {
                 fn init(module: &'static $crate::ThisModule) -> $crate::error::Result<Self> {
                     let data = $crate::module_livepatch!(@init module $($type)?);
                     $(PATCH.set_replace($replace)?;)?
-                    PATCH.enable()?;
+                    // SAFETY: The init succeeds once the patch is enabled.
+                    unsafe { PATCH.enable() }?;
                     Ok(LivepatchModule(data))
                 }
             }

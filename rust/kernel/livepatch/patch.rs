@@ -88,24 +88,34 @@ impl Patch {
 
     /// Registers and enables the patch (`klp_enable_patch()`).
     ///
-    /// Call it from the module's init, and return its error from there: the kernel's errno then
-    /// becomes the error of `insmod`. On success the patch appears as
-    /// `/sys/kernel/livepatch/<module>` and the transition to the new code has started (it may
-    /// still be running when this returns).
+    /// Call it from the module's init, as its last step that can fail, and return its error from
+    /// there: the kernel's errno then becomes the error of `insmod`. On success the patch appears
+    /// as `/sys/kernel/livepatch/<module>` and the transition to the new code has started (it may
+    /// still be running when this returns). [`module_livepatch!`] does all of that.
     ///
     /// Errors are those of `klp_enable_patch()`, among them `EINVAL` when a function or an object
     /// cannot be resolved or the module is not a live patch module, `ENODEV` when the livepatch
     /// core is not available, `EBUSY` when another transition is in progress, or the error of a
     /// [`Callbacks::pre_patch`](super::Callbacks::pre_patch); and `EBUSY` when this patch was
     /// enabled before: a patch can only be enabled once per load of its module.
-    pub fn enable(&'static self) -> Result {
+    ///
+    /// # Safety
+    ///
+    /// If this returns `Ok` during the init of the module that holds the patch, that init must
+    /// succeed: the module loader frees a module whose init fails, whatever references to it
+    /// are held, and the enabled patch would be left to the livepatch core with its tables and
+    /// functions freed.
+    ///
+    /// [`module_livepatch!`]: crate::module_livepatch
+    pub unsafe fn enable(&'static self) -> Result {
         self.state
             .compare_exchange(IDLE, ENABLED, Ordering::Acquire, Ordering::Relaxed)
             .map_err(|_| EBUSY)?;
         // SAFETY: By the type invariants, the patch and its tables are `'static` and well formed
         // and this is the only call of `klp_enable_patch()` on them, and no Rust code writes
         // `raw` from now on. `raw.mod` is the module holding them, on which the core takes a
-        // reference for as long as it uses them.
+        // reference for as long as it uses them, and which stays loaded by the safety
+        // requirements.
         to_result(unsafe { bindings::klp_enable_patch(self.raw.get()) })
     }
 }
