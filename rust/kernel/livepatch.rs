@@ -70,6 +70,15 @@
 //! assert_eq!(unsafe { PATCH.enable() }, Err(EINVAL));
 //! // SAFETY: As above. (A patch can only be enabled once.)
 //! assert_eq!(unsafe { PATCH.enable() }, Err(EBUSY));
+//!
+//! // A table belongs to one patch, and a function table to one object.
+//! static OTHER: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
+//! // SAFETY: As above.
+//! assert_eq!(unsafe { OTHER.enable() }, Err(EBUSY));
+//! static SAME_FUNCS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
+//! static THIRD: Patch = Patch::new(&THIS_MODULE, &SAME_FUNCS);
+//! // SAFETY: As above.
+//! assert_eq!(unsafe { THIRD.enable() }, Err(EBUSY));
 //! ```
 
 mod callbacks;

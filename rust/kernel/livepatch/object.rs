@@ -10,6 +10,11 @@ use core::{mem, ptr};
 ///
 /// A module object can be patched whether the module is loaded before the patch is enabled or
 /// after: the livepatch core applies the patch while the module is coming, before its init runs.
+///
+/// # Invariants
+///
+/// `funcs` is the array of a `'static` [`FuncTable`] (from `Table::as_ptr`), never `NULL`;
+/// `name` is `NULL` (vmlinux) or a `'static` string.
 #[repr(transparent)]
 pub struct Object(Opaque<bindings::klp_object>);
 
@@ -35,6 +40,7 @@ impl Object {
     }
 
     const fn new<const N: usize>(name: *const c_char, funcs: &'static FuncTable<N>) -> Self {
+        // INVARIANT: `funcs` is a `'static` table; the callers pass a `NULL` or `'static` `name`.
         Self(Opaque::new(bindings::klp_object {
             name,
             funcs: funcs.as_ptr(),

@@ -2,7 +2,7 @@
 
 //! Live patches: `struct klp_patch`.
 
-use super::{ObjectTable, StateTable};
+use super::{table, Func, Object, ObjectTable, StateTable};
 use crate::{bindings, error::to_result, prelude::*, types::Opaque, ThisModule};
 use core::{
     mem, ptr,
@@ -25,8 +25,8 @@ const ENABLED: u8 = 2;
 ///
 /// # Invariants
 ///
-/// `raw.mod` is the module that holds this `static`, `raw.objs` a terminated [`ObjectTable`],
-/// `raw.states` `NULL` or a terminated [`StateTable`].
+/// `raw.mod` is the module that holds this `static`, `raw.objs` the array of a `'static`
+/// [`ObjectTable`] (from `Table::as_ptr`), `raw.states` `NULL` or that of a [`StateTable`].
 /// Rust code writes `raw` only while it moved `state` from `IDLE` to `CHANGING`, and calls
 /// `klp_enable_patch()` on it at most once, after moving `state` from `IDLE` to `ENABLED`.
 pub struct Patch {
@@ -97,7 +97,9 @@ impl Patch {
     /// cannot be resolved or the module is not a live patch module, `ENODEV` when the livepatch
     /// core is not available, `EBUSY` when another transition is in progress, or the error of a
     /// [`Callbacks::pre_patch`](super::Callbacks::pre_patch); and `EBUSY` when this patch was
-    /// enabled before: a patch can only be enabled once per load of its module.
+    /// enabled before, a patch can only be enabled once per load of its module, or when one of
+    /// its tables was handed to the livepatch core before, by another [`Patch`] or
+    /// [`Object`](super::Object) (see [`Table`](super::Table)).
     ///
     /// # Safety
     ///
@@ -111,12 +113,37 @@ impl Patch {
         self.state
             .compare_exchange(IDLE, ENABLED, Ordering::Acquire, Ordering::Relaxed)
             .map_err(|_| EBUSY)?;
+        if !self.claim_tables() {
+            return Err(EBUSY);
+        }
         // SAFETY: By the type invariants, the patch and its tables are `'static` and well formed
         // and this is the only call of `klp_enable_patch()` on them, and no Rust code writes
-        // `raw` from now on. `raw.mod` is the module holding them, on which the core takes a
-        // reference for as long as it uses them, and which stays loaded by the safety
-        // requirements.
+        // `raw` from now on. No other patch was given the tables: this call claimed them.
+        // `raw.mod` is the module holding them, on which the core takes a reference for as long
+        // as it uses them, and which stays loaded by the safety requirements.
         to_result(unsafe { bindings::klp_enable_patch(self.raw.get()) })
+    }
+
+    /// Claims the object table of the patch and the function table of each of its objects,
+    /// returning whether all of them were free.
+    fn claim_tables(&'static self) -> bool {
+        // SAFETY: `raw` is no longer written (`state` is `ENABLED`); by the type invariants
+        // `objs` comes from `ObjectTable::as_ptr`.
+        let objs = unsafe { (*self.raw.get()).objs };
+        // SAFETY: As just said.
+        let mut free = unsafe { table::claim::<Object>(objs) };
+        let mut obj = objs;
+        // SAFETY: `obj` is in the terminated array `objs`: the loop stops at its end, the one
+        // entry whose `funcs` is `NULL` (`Object` never has `NULL` `funcs`). Every `funcs` comes
+        // from `FuncTable::as_ptr` (`Object::new`) and is never written after compile time: the
+        // livepatch core only reads it, also while another patch holds the objects.
+        unsafe {
+            while !(*obj).funcs.is_null() {
+                free &= table::claim::<Func>((*obj).funcs);
+                obj = obj.add(1);
+            }
+        }
+        free
     }
 }
 
