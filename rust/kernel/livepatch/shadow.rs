@@ -205,8 +205,10 @@ use macros::vtable;
 /// - it is used and freed only as [`Shadow`] allows: not freed while a reference to it that
 ///   [`Shadow`] handed out may still be used, and not accessed mutably while another reference to
 ///   it may be;
-/// - if its data refers to code or static data of a module (function pointers, trait objects,
-///   `'static` references into it), it is freed before that module is unloaded.
+/// - its data holds nothing of a module: no reference to a module's static data (a `&'static str`
+///   of it, a `static`), no function pointer, closure or trait object of a module's code. A
+///   variable outlives the patch that made it when a cumulative patch takes it over, and is then
+///   used and freed by other modules.
 #[vtable]
 pub unsafe trait ShadowId {
     /// The id (`unsigned long id`), unique to this use of shadow variables in the kernel.
@@ -218,8 +220,9 @@ pub unsafe trait ShadowId {
     /// The type of the data of a variable.
     ///
     /// It is reachable from any context that can name the object, and dropped in the one that
-    /// frees it: it is [`Send`] and [`Sync`].
-    type Data: Send + Sync;
+    /// frees it: it is [`Send`] and [`Sync`]. It may outlive the module that creates it: it is
+    /// `'static`, and holds nothing of a module (see the safety requirements).
+    type Data: Send + Sync + 'static;
 
     /// Runs when a variable is freed, with the object it is attached to, before its data is
     /// dropped; this is the place of a C destructor's work that needs the object.

@@ -27,6 +27,11 @@ use core::{marker::PhantomData, mem, ptr};
 /// `Self::Data` the same type in all of them. Use a new id when the type of the data changes; the
 /// version only tells which patches can take the change over (see [`Self::VERSION`]).
 ///
+/// The data must hold nothing of the module that creates it: no reference to its static data
+/// (a `&'static str` of it, a `static`), no function pointer, closure or trait object of its
+/// code. A cumulative patch takes the data over and the module that made it is removed; the data
+/// is then used, and dropped, by the other modules only.
+///
 /// # Examples
 ///
 /// A change that saves a setting's old value in its data and that cumulative patches take over:
@@ -92,7 +97,10 @@ pub unsafe trait SystemState {
     const VERSION: u32;
 
     /// The data kept with the change, shared by the patches that hand it on.
-    type Data: Send + Sync;
+    ///
+    /// It outlives the module that creates it: it is `'static`, and holds nothing of a module
+    /// (see the safety requirements).
+    type Data: Send + Sync + 'static;
 }
 
 /// A state a patch declares (`struct klp_state`), an entry of its [`StateTable`].
