@@ -15,7 +15,12 @@
 //! change over takes the data with it, and whichever patch drops the last reference frees it.
 
 use super::{PatchedObject, Table, TableEntry};
-use crate::{bindings, build_assert, ffi::c_ulong, sync::Arc, types::Opaque};
+use crate::{
+    bindings, build_assert,
+    ffi::{c_ulong, c_void},
+    sync::Arc,
+    types::Opaque,
+};
 use core::{marker::PhantomData, mem, ptr};
 
 /// A change to the system made by live patches, identified across all of them by [`Self::ID`].
@@ -207,26 +212,53 @@ impl PatchedObject {
     /// Returns the state `S` of the patch this object belongs to (`klp_get_state()`), `None` if
     /// the patch does not declare it.
     pub fn state<S: SystemState>(&self) -> Option<StateRef<'_, S>> {
-        // SAFETY: Callbacks run under `klp_mutex`, on an object of a registered patch, whose
-        // kobject is a child of the patch's (`klp_init_object()`); `&self` lasts no longer than
-        // the callback.
-        unsafe {
-            let parent = (*self.as_raw()).kobj.parent;
-            let patch = crate::container_of!(parent, bindings::klp_patch, kobj);
-            StateRef::from_raw(bindings::klp_get_state(patch.cast_mut(), S::ID))
-        }
+        // SAFETY: Callbacks run under `klp_mutex`, on an object of a registered patch, and
+        // `&self` lasts no longer than the callback.
+        unsafe { StateRef::from_raw(bindings::klp_get_state(self.patch(), S::ID)) }
     }
 
     /// Returns the state `S` of the patches enabled before the one this object belongs to
     /// (`klp_get_prev_state()`), from the latest of them that declares it; `None` if none does.
     ///
-    /// Only meaningful in the callbacks of a transition (the patch being enabled or disabled): in
-    /// those for a module that is loaded or removed while the patch is enabled, the livepatch core
-    /// warns and returns `None`. A post-unpatch callback tells from it whether the patch is being
-    /// disabled (`None`) or its enabling is being reverted (the change stays with the older patch).
+    /// Only the callbacks of the patch's own transition (the patch being enabled or disabled) see
+    /// a previous state: in the callbacks for a module that is loaded or removed while the patch
+    /// is enabled, even during another patch's transition, this is `None`. A post-unpatch
+    /// callback tells from it whether the patch is being disabled (`None`) or its enabling is
+    /// being reverted (the change stays with the older patch).
     pub fn prev_state<S: SystemState>(&self) -> Option<StateRef<'_, S>> {
         // SAFETY: Callbacks run under `klp_mutex`, which keeps the patches registered, and
         // `&self` lasts no longer than the callback.
-        unsafe { StateRef::from_raw(bindings::klp_get_prev_state(S::ID)) }
+        unsafe { StateRef::from_raw(self.prev_state_raw(S::ID)) }
+    }
+
+    /// Returns the patch this object belongs to.
+    fn patch(&self) -> *mut bindings::klp_patch {
+        // SAFETY: Callbacks run on an object of a registered patch, whose kobject is a child of
+        // the patch's (`klp_init_object()`).
+        unsafe {
+            let parent = (*self.as_raw()).kobj.parent;
+            crate::container_of!(parent, bindings::klp_patch, kobj).cast_mut()
+        }
+    }
+
+    /// `klp_get_prev_state(id)` if the patch of this object is the one in transition, `NULL`
+    /// otherwise; outside a transition, the core would warn, and during the transition of
+    /// another patch, return a state of the patches enabled before that one.
+    // Not inlined into modules: `klp_transition_patch` is not exported.
+    #[inline(never)]
+    fn prev_state_raw(&self, id: c_ulong) -> *mut bindings::klp_state {
+        extern "C" {
+            /// The `struct klp_patch *` in transition, `NULL` if none
+            /// (kernel/livepatch/transition.h); only compared here.
+            static klp_transition_patch: *mut c_void;
+        }
+        // SAFETY: Callbacks run under `klp_mutex`, which every writer of `klp_transition_patch`
+        // holds.
+        if unsafe { klp_transition_patch } != self.patch().cast() {
+            return ptr::null_mut();
+        }
+        // SAFETY: A transition is in progress, as `klp_get_prev_state()` requires, and
+        // `klp_mutex` is held.
+        unsafe { bindings::klp_get_prev_state(id) }
     }
 }
