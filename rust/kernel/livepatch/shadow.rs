@@ -284,22 +284,23 @@ impl<K: ShadowId> Shadow<K> {
         (!data.is_null()).then(|| unsafe { Pin::new_unchecked(&mut *data.cast::<K::Data>()) })
     }
 
-    /// Attaches a new variable to `obj`, constructed by `init` (`klp_shadow_alloc()`).
+    /// Attaches a new variable to `obj`, constructed by `init`.
     ///
     /// The memory is allocated with `flags`; `init` runs only when it is attached, in atomic
-    /// context. Fails with `EEXIST` if `obj` already has a variable of this id (checked first, so
-    /// without the warning of `klp_shadow_alloc()`), the error of `init` if it fails, or
-    /// `ENOMEM`. Attaching a variable while another context attaches one to the same object is a
-    /// bug, which makes the kernel warn, and then also fails with `EEXIST`.
+    /// context. Fails with `EEXIST` if `obj` already has a variable of this id, also one that
+    /// another context attaches at the same time, the error of `init` if it fails, or `ENOMEM`.
+    ///
+    /// This is `klp_shadow_alloc()` without its warning for an existing variable: it is built on
+    /// `klp_shadow_get_or_alloc()`, which tells whether it attached a new one.
     pub fn alloc(
         obj: &K::Object,
         init: impl PinInit<K::Data, Error>,
         flags: Flags,
     ) -> Result<&K::Data> {
-        if Self::get(obj).is_some() {
-            return Err(EEXIST);
+        match Self::attach(obj, init, flags)? {
+            (data, true) => Ok(data),
+            (_, false) => Err(EEXIST),
         }
-        Self::attach(obj, init, flags, bindings::klp_shadow_alloc)
     }
 
     /// Returns the variable of `obj`, attaching a new one constructed by `init` if it has none
@@ -312,33 +313,26 @@ impl<K: ShadowId> Shadow<K> {
         init: impl PinInit<K::Data, Error>,
         flags: Flags,
     ) -> Result<&K::Data> {
-        Self::attach(obj, init, flags, bindings::klp_shadow_get_or_alloc)
+        Self::attach(obj, init, flags).map(|(data, _)| data)
     }
 
+    /// Returns the variable of `obj`, attaching a new one constructed by `init` if it has none
+    /// (`klp_shadow_get_or_alloc()`), and whether it is new.
     fn attach<I: PinInit<K::Data, Error>>(
         obj: &K::Object,
         init: I,
         flags: Flags,
-        alloc: unsafe extern "C" fn(
-            *mut c_void,
-            c_ulong,
-            usize,
-            bindings::gfp_t,
-            bindings::klp_shadow_ctor_t,
-            *mut c_void,
-        ) -> *mut c_void,
-    ) -> Result<&K::Data> {
+    ) -> Result<(&K::Data, bool)> {
         let () = Self::LAYOUT;
         let mut ctor = Ctor {
             init: Some(init),
             result: None,
         };
-        // SAFETY: `alloc` is `klp_shadow_alloc()` or `klp_shadow_get_or_alloc()`, which use `obj`
-        // as a key only, allocate room for a `K::Data` aligned as it needs (checked by `LAYOUT`)
-        // and call `construct::<K, I>` at most once, before returning, with `&mut ctor` as its
-        // `ctor_data`, as it requires.
+        // SAFETY: `klp_shadow_get_or_alloc()` uses `obj` as a key only, allocates room for a
+        // `K::Data` aligned as it needs (checked by `LAYOUT`) and calls `construct::<K, I>` at most
+        // once, before returning, with `&mut ctor` as its `ctor_data`, as it requires.
         let data = unsafe {
-            alloc(
+            bindings::klp_shadow_get_or_alloc(
                 Self::key(obj),
                 K::ID,
                 size_of::<K::Data>(),
@@ -348,13 +342,13 @@ impl<K: ShadowId> Shadow<K> {
             )
         };
         if !data.is_null() {
-            // SAFETY: As in `get`: the variable is constructed, or was before.
-            return Ok(unsafe { &*data.cast::<K::Data>() });
+            // SAFETY: As in `get`: the variable is constructed, now or before.
+            let data = unsafe { &*data.cast::<K::Data>() };
+            // The core runs the constructor only for the variable it attaches.
+            return Ok((data, ctor.result.is_some()));
         }
         match ctor.result {
             Some(Err(e)) => Err(e),
-            // Not constructed: a variable was found after all, or the allocation failed.
-            _ if Self::get(obj).is_some() => Err(EEXIST),
             _ => Err(ENOMEM),
         }
     }
