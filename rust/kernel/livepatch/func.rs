@@ -27,6 +27,12 @@ impl Func {
     /// (`extern "C"`), parameters and a return value that C passes the same way (same sizes and
     /// classes, e.g. `&T` or `*mut T` for `T *`, `c_int` for `int`), and behaviour that is sound
     /// for any arguments the callers of `old_name` pass, from any context they call it in.
+    ///
+    /// Nothing of the patch module may outlive it through `new_func`: what it returns, and what it
+    /// stores where others find it, must not refer to the module's code or static data (a string
+    /// literal, a `static`, a function, a vtable), since the patch can be disabled and the module
+    /// removed while callers still hold the result. Return data the caller owns or that belongs
+    /// to the patched object (an integer, a copy written to the caller's buffer).
     pub const unsafe fn new(old_name: &'static CStr, new_func: *const c_void) -> Self {
         Self(Opaque::new(bindings::klp_func {
             old_name: old_name.as_char_ptr(),

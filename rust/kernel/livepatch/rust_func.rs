@@ -59,7 +59,10 @@ impl Func {
     /// calling convention and the same types, and no `#[track_caller]` on either (it adds a hidden
     /// parameter). It must be sound for any arguments the callers of that function pass, from any
     /// context they call it in: if that function is safe, so is `new_func`, and an `unsafe`
-    /// `new_func` requires no more of its callers than that function does.
+    /// `new_func` requires no more of its callers than that function does. As for [`Func::new`],
+    /// nothing of the patch module may outlive it through `new_func`: a `&'static str` or any
+    /// other `'static` borrow of the patch module's data, a function pointer or a trait object
+    /// of its code is not `'static` for the callers, who may keep it after the module is removed.
     pub const unsafe fn rust<const N: usize>(
         path: &'static RustPath<N>,
         new_func: *const c_void,

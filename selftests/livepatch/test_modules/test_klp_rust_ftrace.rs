@@ -38,12 +38,13 @@ kernel::module_livepatch! {
                     "test_klp_rust_ftrace_target::Counter::next" => counter_next
                 )
             },
-            // SAFETY: The target is the safe `#[no_mangle] fn() -> &'static str`, as `greeting`
-            // is.
+            // SAFETY: The target is the safe `#[no_mangle] fn(&mut dyn fmt::Write) -> fmt::Result`,
+            // as `greeting` is.
             unsafe {
                 kernel::klp_rust_func!("test_klp_rust_ftrace_target_greeting" => greeting)
             },
-            // SAFETY: The target is the safe `fn nap() -> &'static str`, as `nap` is.
+            // SAFETY: The target is the safe `fn nap(&mut dyn fmt::Write) -> fmt::Result`, as
+            // `nap` is.
             unsafe { kernel::klp_rust_func!("test_klp_rust_ftrace_target::nap" => nap) },
         ],
     },
@@ -61,10 +62,10 @@ fn counter_next(count: &AtomicU32) -> u32 {
     count.fetch_add(1, Ordering::Relaxed) + 1001
 }
 
-fn greeting() -> &'static str {
-    "hello from the patch"
+fn greeting(out: &mut dyn fmt::Write) -> fmt::Result {
+    out.write_str("hello from the patch")
 }
 
-fn nap() -> &'static str {
-    "nap: patched"
+fn nap(out: &mut dyn fmt::Write) -> fmt::Result {
+    out.write_str("nap: patched")
 }

@@ -17,7 +17,7 @@
 //! the result the compiler worked out instead of calling the function.
 
 use core::{
-    fmt::Write,
+    fmt::{self, Write},
     hint::black_box,
     sync::atomic::{AtomicU32, Ordering},
 };
@@ -63,16 +63,19 @@ impl Counter {
     }
 }
 
-/// Returns a greeting; its symbol is its name (the Rust ABI is explicit only for Clippy).
+/// Writes a greeting; its symbol is its name (the Rust ABI is explicit only for Clippy).
+///
+/// The text is written, not returned as a `&'static str`: a patch must not hand its callers a
+/// borrow of its own module, which they could keep after it is removed.
 #[no_mangle]
 #[inline(never)]
-pub extern "Rust" fn test_klp_rust_ftrace_target_greeting() -> &'static str {
-    black_box("hello from Rust")
+pub extern "Rust" fn test_klp_rust_ftrace_target_greeting(out: &mut dyn Write) -> fmt::Result {
+    out.write_str(black_box("hello from Rust"))
 }
 
-/// Sleeps while the parameter `nap_block` is set, or until a signal comes, and says which.
+/// Sleeps while the parameter `nap_block` is set, or until a signal comes, and writes which.
 #[inline(never)]
-pub fn nap() -> &'static str {
+pub fn nap(out: &mut dyn Write) -> fmt::Result {
     // A condition variable that nobody notifies: a sleep of 10 ms per round.
     stack_pin_init!(let lock = new_mutex!(()));
     stack_pin_init!(let wake = new_condvar!());
@@ -82,10 +85,10 @@ pub fn nap() -> &'static str {
         if let CondVarTimeoutResult::Signal { .. } =
             wake.wait_interruptible_timeout(&mut guard, timeout)
         {
-            return black_box("nap: interrupted");
+            return out.write_str(black_box("nap: interrupted"));
         }
     }
-    black_box("nap: done")
+    out.write_str(black_box("nap: done"))
 }
 
 static COUNTER: Counter = Counter(AtomicU32::new(0));
@@ -99,11 +102,13 @@ fn counter_show(out: &mut dyn Write) -> Result {
 }
 
 fn greeting_show(out: &mut dyn Write) -> Result {
-    Ok(writeln!(out, "{}", test_klp_rust_ftrace_target_greeting())?)
+    test_klp_rust_ftrace_target_greeting(out)?;
+    Ok(writeln!(out)?)
 }
 
 fn nap_show(out: &mut dyn Write) -> Result {
-    Ok(writeln!(out, "{}", nap())?)
+    nap(out)?;
+    Ok(writeln!(out)?)
 }
 
 fn error_show(out: &mut dyn Write) -> Result {
