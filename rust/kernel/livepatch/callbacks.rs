@@ -11,8 +11,17 @@ use macros::vtable;
 /// Callbacks the livepatch core runs around patching and unpatching one [`Object`].
 ///
 /// Implement the ones needed, in an `impl` marked `#[vtable]`; the others cost nothing, the core
-/// sees no function for them. They run under the core's `klp_mutex`, in process context, from the
-/// task that enables or disables the patch or that loads or unloads the object's module.
+/// sees no function for them. They run under the core's `klp_mutex`, in process context, but not
+/// always in the task that caused them:
+///
+/// - for a module that is loaded or removed while the patch is enabled, all of them run in the
+///   task that loads or removes it (`insmod`, `rmmod`);
+/// - when the patch is enabled or disabled, the pre-patch and pre-unpatch callbacks run in the
+///   task that does it (the patch module's init, the writer of `enabled`); the post-patch and
+///   post-unpatch callbacks run when the transition completes, in that same task if no other
+///   task had to be waited for, and otherwise in a kworker running the core's transition work.
+///
+/// So a callback must not rely on the current task, nor on locks the causing task holds.
 ///
 /// # Examples
 ///
