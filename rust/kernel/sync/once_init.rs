@@ -5,7 +5,7 @@
 use crate::prelude::*;
 use core::{
     cell::UnsafeCell,
-    mem::MaybeUninit,
+    mem::{self, MaybeUninit},
     sync::atomic::{AtomicU8, Ordering},
 };
 
@@ -25,8 +25,11 @@ const READY: u8 = 2;
 /// with [`OnceInit::get`], which returns `None` until the value is there.
 ///
 /// The value is pinned: it stays at its place in the `static` until the module is unloaded. Like
-/// any `static`, it is not dropped then, so `T` should own nothing that needs its destructor (a
-/// [`Mutex`](super::Mutex) or a [`SpinLock`](super::SpinLock) around plain data is fine).
+/// any `static`, it is not dropped then, so `T` must not need its destructor: a type with a
+/// [`Drop`] (a `KObject` whose files call the module's code, a `KBox`) would outlive the module or
+/// leak. [`OnceInit::new`] refuses such a `T` at compile time; a [`Mutex`](super::Mutex) or a
+/// [`SpinLock`](super::SpinLock) around plain data is fine. Keep what needs dropping in the
+/// module's own data, which is dropped when the module is removed.
 ///
 /// # Invariants
 ///
@@ -69,7 +72,15 @@ unsafe impl<T: Send + Sync> Sync for OnceInit<T> {}
 
 impl<T> OnceInit<T> {
     /// Creates an empty `OnceInit`.
+    ///
+    /// Fails to compile if `T` needs to be dropped, since the value never is.
     pub const fn new() -> Self {
+        const {
+            assert!(
+                !mem::needs_drop::<T>(),
+                "a `OnceInit` is never dropped: its value must not need dropping"
+            )
+        };
         // INVARIANT: `state` is `EMPTY`, `value` is not initialised.
         Self {
             state: AtomicU8::new(EMPTY),
