@@ -202,6 +202,10 @@ fn parse_permissions(text: &str, name: &str) -> u16 {
         "Parameter `{name}`: group can read but user cannot"
     );
     assert!(
+        group & 4 >= other & 4,
+        "Parameter `{name}`: others can read but group cannot"
+    );
+    assert!(
         user & 2 >= group & 2,
         "Parameter `{name}`: group can write but user cannot"
     );
