@@ -20,17 +20,19 @@ pub(crate) struct Param {
 }
 
 impl Param {
-    /// The `parmtype` modinfo value, with the C parameter type names.
+    /// The `parmtype` modinfo value: the name of the C parameter type that parses and stores the
+    /// same values (`module_param(name, type, perm)`), the Rust name where C has none (`i8`).
     pub(crate) fn modinfo_type(&self) -> String {
         let c_type = match self.ty.as_str() {
-            "i8" => "s8",
+            "i8" => "i8",
             "u8" => "byte",
             "i16" => "short",
             "u16" => "ushort",
             "i32" => "int",
             "u32" => "uint",
+            // `long` is 64 bits on the 64-bit architectures that have Rust support.
             "i64" => "long",
-            "u64" => "ulong",
+            "u64" => "ullong",
             "bool" => "bool",
             _ => unreachable!(),
         };

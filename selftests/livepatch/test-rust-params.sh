@@ -43,14 +43,14 @@ start_test "rust module parameters: modinfo"
 expect "livepatch" "Y" "$(modinfo -F livepatch test_modules/$MOD_PARAMS.ko)"
 expect "livepatch of $MOD_PLAIN" "" "$(modinfo -F livepatch test_modules/$MOD_PLAIN.ko)"
 # modinfo lists them in the reverse order of .modinfo: compare them sorted.
-expect "parm" "$(sort <<<"p_i8:an i8 (s8)
+expect "parm" "$(sort <<<"p_i8:an i8 (i8)
 p_u8:a u8 (byte)
 p_i16:an i16 (short)
 p_u16:a u16 (ushort)
 p_i32:an i32 (int)
 p_u32:a read-only u32 (uint)
 p_i64:an i64 (long)
-p_u64:a u64 only root reads (ulong)
+p_u64:a u64 only root reads (ullong)
 p_bool:a bool (bool)
 p_array:up to 4 i32s (array of int)
 p_hidden:an i32 without a sysfs file (int)")" \
