@@ -343,17 +343,28 @@ impl<T: ParamType, const N: usize> ModuleParamArray<T, N> {
     /// # Safety
     ///
     /// `kp` is a [`KernelParam`] of a `ModuleParamArray<T, N>`; `val` is `NULL` or a
-    /// NUL-terminated string.
+    /// NUL-terminated string that may be written and that nothing else accesses during the call,
+    /// as the kernel passes to the `set` of array parameters (its own `param_array()` cuts the
+    /// string in place).
     unsafe extern "C" fn set_callback(
         val: *const c_char,
         kp: *const bindings::kernel_param,
     ) -> c_int {
         // SAFETY: By the function's safety requirements.
-        let (param, val) = unsafe { (&*KernelParam::arg::<Self>(kp), opt_cstr(val)) };
+        let param = unsafe { &*KernelParam::arg::<Self>(kp) };
+        if val.is_null() {
+            return EINVAL.to_errno();
+        }
         // Check the whole list first, so that a bad one keeps the old values, then parse it again
         // into place: no copy of up to `N` values on the stack (`N` may be `NR_CPUS`).
-        let stored = parse_array::<T, N>(val, |_, _| ())
-            .and_then(|_| parse_array::<T, N>(val, |i, value| T::store(&param.values[i], value)));
+        // SAFETY: `val` is a writable NUL-terminated string that is ours during the call, by the
+        // function's safety requirements.
+        let stored = unsafe { parse_array::<T, N>(val.cast_mut(), |_, _| ()) }.and_then(|_| {
+            // SAFETY: As above; `parse_array` left the string as it was.
+            unsafe {
+                parse_array::<T, N>(val.cast_mut(), |i, value| T::store(&param.values[i], value))
+            }
+        });
         match stored {
             Ok(count) => {
                 param.count.store(count, Ordering::Release);
@@ -397,26 +408,51 @@ impl<T: ParamType, const N: usize> ParamStorage for ModuleParamArray<T, N> {
     };
 }
 
-/// Parses a comma-separated list of at most `N` values, passing each with its index to `store`,
-/// and returns their number.
-fn parse_array<T: ParamType, const N: usize>(
-    val: Option<&CStr>,
+/// Parses the comma-separated list `val` of at most `N` values, passing each with its index to
+/// `store`, and returns their number.
+///
+/// Each item, of any length, is parsed where it is, cut off by a NUL in place of its `,` as
+/// `param_array()` does in C; the `,` is put back before returning.
+///
+/// # Safety
+///
+/// `val` must be a NUL-terminated string that may be written and that nothing else accesses
+/// during the call.
+unsafe fn parse_array<T: ParamType, const N: usize>(
+    val: *mut c_char,
     mut store: impl FnMut(usize, T),
 ) -> Result<usize> {
+    let mut item = val;
     let mut count = 0;
-    for item in val.ok_or(EINVAL)?.as_bytes().split(|&b| b == b',') {
-        // Each item gets its own NUL-terminated copy for the parser. The longest integer,
-        // `-0x8000000000000000\n`, fits with room to spare.
-        let mut buf = [0u8; 32];
-        if count == N || item.len() >= buf.len() {
+    loop {
+        if count == N {
             return Err(EINVAL);
         }
-        buf[..item.len()].copy_from_slice(item);
-        let item = CStr::from_bytes_with_nul(&buf[..=item.len()]).map_err(|_| EINVAL)?;
-        store(count, T::parse(Some(item))?);
+        let mut end = item;
+        // SAFETY: `end` stays within the string, which ends with a NUL, by the safety
+        // requirements; it is ours to read and write.
+        let last = unsafe {
+            while *end != b',' as c_char && *end != 0 {
+                end = end.add(1);
+            }
+            let last = *end == 0;
+            *end = 0;
+            last
+        };
+        // SAFETY: `item` is NUL-terminated now, and not written while the parser reads it.
+        let value = T::parse(Some(unsafe { CStr::from_char_ptr(item) }));
+        if !last {
+            // SAFETY: As above; this puts back the `,`.
+            unsafe { *end = b',' as c_char };
+        }
+        store(count, value?);
         count += 1;
+        if last {
+            return Ok(count);
+        }
+        // SAFETY: `end` is a `,` of the string, so the next byte is still in it.
+        item = unsafe { end.add(1) };
     }
-    Ok(count)
 }
 
 /// Returns the string at `ptr`, or `None` for `NULL`.

@@ -89,6 +89,7 @@ livepatch: '$MOD_PARAMS': patching complete"
 
 # - write parameters through sysfs while the patch is enabled; the module
 #   sees each new value
+# - array elements may be as long as C takes them (leading zeros)
 
 start_test "rust module parameters: sysfs writes"
 
@@ -102,6 +103,8 @@ set_param p_array 1,2,3,4
 set_param p_i8 0x7f
 expect "/proc/cmdline" "i8=127 u8=16 i16=-300 u16=65535 i32=42 u32=4000000000 i64=-9000000000 u64=32 bool=true array=1,2,3,4 (4 of 4) hidden=9" "$(cat /proc/cmdline)"
 expect "p_array" "1,2,3,4" "$(cat $PARAMS/p_array)"
+set_param p_array 1,2,3,0x0000000000000000000000000000000000000004
+expect "p_array" "1,2,3,4" "$(cat $PARAMS/p_array)"
 
 check_result "% echo 42 > $PARAMS/p_i32
 % echo n > $PARAMS/p_bool
@@ -109,7 +112,8 @@ check_result "% echo 42 > $PARAMS/p_i32
 % echo 0x20 > $PARAMS/p_u64
 % echo Y > $PARAMS/p_bool
 % echo 1,2,3,4 > $PARAMS/p_array
-% echo 0x7f > $PARAMS/p_i8"
+% echo 0x7f > $PARAMS/p_i8
+% echo 1,2,3,0x0000000000000000000000000000000000000004 > $PARAMS/p_array"
 
 
 # - bad values written through sysfs are refused with EINVAL and the
