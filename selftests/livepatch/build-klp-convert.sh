@@ -8,9 +8,12 @@
 # - a module with bad klp_extern! declarations and bad Rust paths of patched
 #   functions (klp_convert/bad/) fails to build with one message per bad
 #   declaration or path, and no .ko is left behind;
+# - a live patch with references to a module's symbols from its init and exit
+#   sections (klp_convert/sections/) fails to build with one message per
+#   section;
 # - the Rust paths of a module (klp_convert/good/) are rewritten to the symbol
 #   names of the vmlinux functions they denote, and its symbols pointing to
-#   them still do.
+#   them still do; its reference to vmlinux from init code is converted.
 #
 # Prints one result per line, "ok<TAB>name" or "not ok<TAB>name<TAB>details",
 # for the guest's TAP report.
@@ -67,6 +70,21 @@ for expect in \
 		"klp_convert_bad.ko: $expect" "$work/bad/klp_convert_bad.ko"
 done
 
+output=$(build sections)
+status=$?
+target=test_klp_rust_relocs_target
+init="the livepatch core writes them whenever $target loads, also after the init sections of the patch module are freed"
+for expect in \
+	".init.text: $init" \
+	".init.data: $init" \
+	".init.rodata: $init" \
+	".exit.text: the livepatch core writes them whenever $target loads, and without CONFIG_MODULE_UNLOAD the exit sections are freed with the init sections"; do
+	check_refused "klp-convert: refuses the build: references to module symbols in ${expect%%:*}" \
+		"$status" "$output" \
+		"klp_convert_sections.ko: cannot convert the references to $target symbols in $expect" \
+		"$work/sections/klp_convert_sections.ko"
+done
+
 output=$(build good)
 status=$?
 ko=$work/good/klp_convert_good.ko
@@ -92,4 +110,12 @@ for expect in \
 		result "not ok" "$name" "make exit $status; symbol value '$value', string there '$string'; $output; $strings"
 	fi
 done
+name="klp-convert: converts klp_convert_good's reference to vmlinux from .init.text"
+if [ $status -eq 0 ] &&
+   readelf -SW "$ko" | grep -Eq "\.klp\.rela\.vmlinux\.init\.text +RELA .* AIo " &&
+   grep -Fq "OS [0xff20] .klp.sym.vmlinux.nr_processes,0" <<<"$symbols"; then
+	result ok "$name"
+else
+	result "not ok" "$name" "make exit $status; $output; $(readelf -SW "$ko" 2>&1)"
+fi
 exit 0

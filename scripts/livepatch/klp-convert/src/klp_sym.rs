@@ -10,8 +10,10 @@
 //! - marks the symbol `SHN_LIVEPATCH`;
 //! - moves every relocation against it from `.rela<section>` to `.klp.rela.<object><section>`,
 //!   flagged `SHF_ALLOC | SHF_RELA_LIVEPATCH`, which the module loader leaves alone and the
-//!   livepatch core applies when `<object>` is patched.
+//!   livepatch core applies when `<object>` is patched; unless the livepatch core cannot write
+//!   references to the symbols of `<object>` in `<section>` ([`sections`]).
 
+use crate::sections;
 use crate::targets::{definitions, Targets};
 use crate::Error;
 use object::build::elf::{Builder, Relocation, SectionData, SectionId, SymbolId};
@@ -215,7 +217,8 @@ fn take_relocations(
 }
 
 /// Adds a livepatch relocation section to `builder` for each object and section of `moved`, with
-/// the symbol table `symtab`; pushes a message to `errors` for each section that is not loaded.
+/// the symbol table `symtab`; pushes a message to `errors` for each section whose references to
+/// the symbols of an object cannot be livepatch relocations ([`sections::refusal`]).
 fn add_sections(
     builder: &mut Builder<'_>,
     moved: Moved,
@@ -228,10 +231,9 @@ fn add_sections(
             .iter()
             .find(|section| section.id().index() == target)
             .expect("relocated section exists");
-        if !target.is_alloc() {
+        if let Some(why) = sections::refusal(&object, &target.name, target.is_alloc()) {
             errors.push(format!(
-                "cannot convert the references to {object} symbols in {}: the section is not \
-                 loaded",
+                "cannot convert the references to {object} symbols in {}: {why}",
                 target.name
             ));
             continue;
@@ -403,6 +405,43 @@ mod tests {
                  not one the kernel applies to modules",
                 "cannot convert the reference to 'f' of m at .rela.data+0x0: relocation type 9 is \
                  not one the kernel applies to modules",
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_module_references_from_init_sections() {
+        let builder = module(
+            &["vmlinux", "m"],
+            &[".init.text", ".exit.data"],
+            elf::R_X86_64_64,
+        );
+        assert_eq!(
+            error(builder),
+            [
+                "cannot convert the references to m symbols in .init.text: the livepatch core \
+                 writes them whenever m loads, also after the init sections of the patch module \
+                 are freed",
+                "cannot convert the references to m symbols in .exit.data: the livepatch core \
+                 writes them whenever m loads, and without CONFIG_MODULE_UNLOAD the exit sections \
+                 are freed with the init sections",
+            ]
+        );
+    }
+
+    #[test]
+    fn converts_vmlinux_references_from_init_sections() {
+        let mut builder = module(
+            &["vmlinux"],
+            &[".init.text", ".init.data"],
+            elf::R_X86_64_64,
+        );
+        assert_eq!(convert(&mut builder, &NOWHERE).ok(), Some(2));
+        assert_eq!(
+            klp_relas(&builder),
+            [
+                (".klp.rela.vmlinux.init.text".into(), 1),
+                (".klp.rela.vmlinux.init.data".into(), 1),
             ]
         );
     }

@@ -48,6 +48,7 @@ macro_rules! fail {
 mod addrsig;
 mod klp_sym;
 mod rust_names;
+mod sections;
 mod targets;
 
 use targets::Targets;

@@ -4,10 +4,20 @@
 //! but aligned, and referenced through their symbols, which `klp-convert` must rewrite to the
 //! symbol names of the vmlinux functions they denote: a plain function, an inherent method, a
 //! trait method; and a `#[no_mangle]` name, which stays. The padding between them makes the
-//! rewritten strings move. Never loaded: only built, and its `.ko` read.
+//! rewritten strings move. And a reference to a vmlinux function from init code, which
+//! `klp-convert` must turn into a livepatch relocation: the loader writes those before init runs.
+//! Never loaded: only built, and its `.ko` read.
 
+use core::ffi::c_int;
 use core::ptr::addr_of;
 use kernel::prelude::*;
+
+kernel::klp_extern! {
+    vmlinux {
+        /// `int nr_processes(void)` of kernel/fork.c.
+        fn nr_processes() -> c_int;
+    }
+}
 
 module! {
     type: Good,
@@ -57,3 +67,15 @@ static OLD_NAMES: OldNames = OldNames([
     addr_of!(TRAIT).cast(),
     addr_of!(NO_MANGLE).cast(),
 ]);
+
+/// Calls a vmlinux function from the init code.
+#[link_section = ".init.text"]
+#[inline(never)]
+extern "C" fn init_text() -> c_int {
+    // SAFETY: Never loaded: the module is only built.
+    unsafe { nr_processes() }
+}
+
+/// Keeps the function above.
+#[used]
+static INIT_TEXT: extern "C" fn() -> c_int = init_text;
