@@ -13,7 +13,8 @@
 #   section;
 # - the Rust paths of a module (klp_convert/good/) are rewritten to the symbol
 #   names of the vmlinux functions they denote, and its symbols pointing to
-#   them still do; its reference to vmlinux from init code is converted.
+#   them still do; its references to vmlinux from init code and __param are
+#   converted.
 #
 # Prints one result per line, "ok<TAB>name" or "not ok<TAB>name<TAB>details",
 # for the guest's TAP report.
@@ -110,12 +111,14 @@ for expect in \
 		result "not ok" "$name" "make exit $status; symbol value '$value', string there '$string'; $output; $strings"
 	fi
 done
-name="klp-convert: converts klp_convert_good's reference to vmlinux from .init.text"
-if [ $status -eq 0 ] &&
-   readelf -SW "$ko" | grep -Eq "\.klp\.rela\.vmlinux\.init\.text +RELA .* AIo " &&
-   grep -Fq "OS [0xff20] .klp.sym.vmlinux.nr_processes,0" <<<"$symbols"; then
-	result ok "$name"
-else
-	result "not ok" "$name" "make exit $status; $output; $(readelf -SW "$ko" 2>&1)"
-fi
+sections=$(readelf -SW "$ko" 2>&1)
+for klp_rela in .klp.rela.vmlinux.init.text .klp.rela.vmlinux.__param; do
+	name="klp-convert: converts klp_convert_good's references to vmlinux into $klp_rela"
+	if [ $status -eq 0 ] && grep -Eq "${klp_rela//./\\.} +RELA .* AIo " <<<"$sections" &&
+	   grep -Fq "OS [0xff20] .klp.sym.vmlinux.nr_processes,0" <<<"$symbols"; then
+		result ok "$name"
+	else
+		result "not ok" "$name" "make exit $status; $output; $sections"
+	fi
+done
 exit 0

@@ -8,10 +8,11 @@
 //!   `<object>.o` or `<object>.ko` in a module directory): it must exist, and be unique unless a
 //!   position is given;
 //! - marks the symbol `SHN_LIVEPATCH`;
-//! - moves every relocation against it from `.rela<section>` to `.klp.rela.<object><section>`,
-//!   flagged `SHF_ALLOC | SHF_RELA_LIVEPATCH`, which the module loader leaves alone and the
-//!   livepatch core applies when `<object>` is patched; unless the livepatch core cannot write
-//!   references to the symbols of `<object>` in `<section>` ([`sections`]).
+//! - moves every relocation against it from `.rela<section>` to `.klp.rela.<object><section>`
+//!   (`.klp.rela.<object>.<section>` if `<section>` does not start with a `.`), flagged
+//!   `SHF_ALLOC | SHF_RELA_LIVEPATCH`, which the module loader leaves alone and the livepatch
+//!   core applies when `<object>` is patched; unless the livepatch core cannot write references
+//!   to the symbols of `<object>` in `<section>` ([`sections`]).
 
 use crate::sections;
 use crate::targets::{definitions, Targets};
@@ -216,6 +217,19 @@ fn take_relocations(
     moved
 }
 
+/// Returns the name of the livepatch relocation section of the references to the symbols of
+/// `object` in the section `section`: `.klp.rela.<object><section>`, with a `.` between the two
+/// when `section` does not start with one (`__jump_table`), as the kernel takes the object name up
+/// to the first `.` (`klp_write_section_relocs()`).
+fn klp_rela_name(object: &str, section: &[u8]) -> Vec<u8> {
+    let mut name = format!("{KLP_RELA}{object}").into_bytes();
+    if !section.starts_with(b".") {
+        name.push(b'.');
+    }
+    name.extend_from_slice(section);
+    name
+}
+
 /// Adds a livepatch relocation section to `builder` for each object and section of `moved`, with
 /// the symbol table `symtab`; pushes a message to `errors` for each section whose references to
 /// the symbols of an object cannot be livepatch relocations ([`sections::refusal`]).
@@ -238,10 +252,10 @@ fn add_sections(
             ));
             continue;
         }
-        let name = format!("{KLP_RELA}{object}{}", target.name);
+        let name = klp_rela_name(&object, &target.name);
         let target = target.id();
         let section = builder.sections.add();
-        section.name = ByteString::from(name.into_bytes());
+        section.name = ByteString::from(name);
         section.sh_type = elf::SHT_RELA;
         section.sh_flags = u64::from(elf::SHF_ALLOC | elf::SHF_INFO_LINK) | SHF_RELA_LIVEPATCH;
         section.sh_link_section = Some(symtab);
@@ -442,6 +456,19 @@ mod tests {
             [
                 (".klp.rela.vmlinux.init.text".into(), 1),
                 (".klp.rela.vmlinux.init.data".into(), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_sections_without_a_dot() {
+        let mut builder = module(&["vmlinux", "m"], &["__bug_table"], elf::R_X86_64_PC32);
+        assert_eq!(convert(&mut builder, &NOWHERE).ok(), Some(2));
+        assert_eq!(
+            klp_relas(&builder),
+            [
+                (".klp.rela.m.__bug_table".into(), 1),
+                (".klp.rela.vmlinux.__bug_table".into(), 1),
             ]
         );
     }

@@ -4,9 +4,10 @@
 //! but aligned, and referenced through their symbols, which `klp-convert` must rewrite to the
 //! symbol names of the vmlinux functions they denote: a plain function, an inherent method, a
 //! trait method; and a `#[no_mangle]` name, which stays. The padding between them makes the
-//! rewritten strings move. And a reference to a vmlinux function from init code, which
-//! `klp-convert` must turn into a livepatch relocation: the loader writes those before init runs.
-//! Never loaded: only built, and its `.ko` read.
+//! rewritten strings move. And references to a vmlinux function, which `klp-convert` must turn
+//! into livepatch relocations: from init code, as the loader writes those before init runs, and
+//! from a section whose name has no leading dot, `__param`. Never loaded: only built, and its
+//! `.ko` read.
 
 use core::ffi::c_int;
 use core::ptr::addr_of;
@@ -79,3 +80,9 @@ extern "C" fn init_text() -> c_int {
 /// Keeps the function above.
 #[used]
 static INIT_TEXT: extern "C" fn() -> c_int = init_text;
+
+/// A vmlinux address in `__param`, as a parameter would have with operations vmlinux does not
+/// export.
+#[used]
+#[link_section = "__param"]
+static PARAM: unsafe extern "C" fn() -> c_int = nr_processes;
