@@ -9,8 +9,9 @@
 #   functions (klp_convert/bad/) fails to build with one message per bad
 #   declaration or path, and no .ko is left behind;
 # - a live patch with references to a module's symbols from its init and exit
-#   sections (klp_convert/sections/) fails to build with one message per
-#   section;
+#   sections and from sections the kernel processes at load, and to a module's
+#   and vmlinux's from its per-CPU section (klp_convert/sections/), fails to
+#   build with one message per object and section;
 # - the Rust paths of a module (klp_convert/good/) are rewritten to the symbol
 #   names of the vmlinux functions they denote, and its symbols pointing to
 #   them still do; its references to vmlinux from init code and __param are
@@ -75,14 +76,23 @@ output=$(build sections)
 status=$?
 target=test_klp_rust_relocs_target
 init="the livepatch core writes them whenever $target loads, also after the init sections of the patch module are freed"
+load="the kernel processes the section when it loads the patch module, before the livepatch core writes the addresses of $target symbols"
+percpu="the kernel copies the section to per-CPU memory when it loads the module, and never writes livepatch relocations to the copies"
 for expect in \
-	".init.text: $init" \
-	".init.data: $init" \
-	".init.rodata: $init" \
-	".exit.text: the livepatch core writes them whenever $target loads, and without CONFIG_MODULE_UNLOAD the exit sections are freed with the init sections"; do
-	check_refused "klp-convert: refuses the build: references to module symbols in ${expect%%:*}" \
+	"$target .init.text: $init" \
+	"$target .init.data: $init" \
+	"$target .init.rodata: $init" \
+	"$target .exit.text: the livepatch core writes them whenever $target loads, and without CONFIG_MODULE_UNLOAD the exit sections are freed with the init sections" \
+	"$target __jump_table: $load" \
+	"$target .altinstructions: $load" \
+	"$target .altinstr_replacement: $load" \
+	"$target .static_call_sites: $load" \
+	"$target .data..percpu: $percpu" \
+	"vmlinux .data..percpu: $percpu"; do
+	object=${expect%% *} expect=${expect#* }
+	check_refused "klp-convert: refuses the build: references to $object symbols in ${expect%%:*}" \
 		"$status" "$output" \
-		"klp_convert_sections.ko: cannot convert the references to $target symbols in $expect" \
+		"klp_convert_sections.ko: cannot convert the references to $object symbols in $expect" \
 		"$work/sections/klp_convert_sections.ko"
 done
 

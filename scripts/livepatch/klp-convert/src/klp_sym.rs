@@ -472,4 +472,42 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn refuses_references_from_sections_read_at_load() {
+        let builder = module(
+            &["vmlinux", "m"],
+            &["__jump_table", ".data..percpu"],
+            elf::R_X86_64_64,
+        );
+        assert_eq!(
+            error(builder),
+            [
+                "cannot convert the references to m symbols in __jump_table: the kernel processes \
+                 the section when it loads the patch module, before the livepatch core writes the \
+                 addresses of m symbols",
+                "cannot convert the references to m symbols in .data..percpu: the kernel copies \
+                 the section to per-CPU memory when it loads the module, and never writes \
+                 livepatch relocations to the copies",
+                "cannot convert the references to vmlinux symbols in .data..percpu: the kernel \
+                 copies the section to per-CPU memory when it loads the module, and never writes \
+                 livepatch relocations to the copies",
+            ]
+        );
+    }
+
+    #[test]
+    fn converts_vmlinux_references_from_sections_read_at_load() {
+        let sections = ["__jump_table", ".altinstructions", ".static_call_sites"];
+        let mut builder = module(&["vmlinux"], &sections, elf::R_X86_64_PC32);
+        assert_eq!(convert(&mut builder, &NOWHERE).ok(), Some(3));
+        assert_eq!(
+            klp_relas(&builder),
+            [
+                (".klp.rela.vmlinux.__jump_table".into(), 1),
+                (".klp.rela.vmlinux.altinstructions".into(), 1),
+                (".klp.rela.vmlinux.static_call_sites".into(), 1),
+            ]
+        );
+    }
 }

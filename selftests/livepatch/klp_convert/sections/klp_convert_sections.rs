@@ -4,12 +4,20 @@
 //! sections where the livepatch core cannot write them, which `klp-convert` must refuse when the
 //! module is built: the init sections (`.init.text`, `.init.data`, `.init.rodata`), freed by the
 //! time the module loads after the patch, and the exit sections (`.exit.text`), freed with them
-//! without `CONFIG_MODULE_UNLOAD`. Never loaded.
+//! without `CONFIG_MODULE_UNLOAD`; the sections the kernel processes when it loads the patch
+//! module (`__jump_table`, `.altinstructions`, `.altinstr_replacement`, `.static_call_sites`); and
+//! the per-CPU section, where no livepatch relocation is written, to a module or vmlinux. As
+//! addresses in these sections, not the entries the kernel expects there, they are no code
+//! objtool could check. Never loaded.
 
 use core::ffi::{c_int, c_void};
 use kernel::{c_str, livepatch::Func};
 
 kernel::klp_extern! {
+    vmlinux {
+        /// `int nr_processes(void)` of kernel/fork.c.
+        fn nr_processes() -> c_int;
+    }
     "test_klp_rust_relocs_target" {
         /// `static int relocs_target_value(void)` of relocs_target_main.c.
         fn relocs_target_value() -> c_int;
@@ -68,3 +76,26 @@ static INIT_DATA: Address = Address(relocs_target_value as *const c_void);
 #[used]
 #[link_section = ".init.rodata"]
 static INIT_RODATA: Address = Address(relocs_target_value as *const c_void);
+
+#[used]
+#[link_section = "__jump_table"]
+static JUMP_TABLE: Address = Address(relocs_target_value as *const c_void);
+
+#[used]
+#[link_section = ".altinstructions"]
+static ALTINSTRUCTIONS: Address = Address(relocs_target_value as *const c_void);
+
+#[used]
+#[link_section = ".altinstr_replacement"]
+static ALTINSTR_REPLACEMENT: Address = Address(relocs_target_value as *const c_void);
+
+#[used]
+#[link_section = ".static_call_sites"]
+static STATIC_CALL_SITES: Address = Address(relocs_target_value as *const c_void);
+
+#[used]
+#[link_section = ".data..percpu"]
+static PERCPU: [Address; 2] = [
+    Address(relocs_target_value as *const c_void),
+    Address(nr_processes as *const c_void),
+];
