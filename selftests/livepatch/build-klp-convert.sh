@@ -12,6 +12,8 @@
 #   sections and from sections the kernel processes at load, and to a module's
 #   and vmlinux's from its per-CPU section (klp_convert/sections/), fails to
 #   build with one message per object and section;
+# - a live patch whose code refers to a Rust path PC-relatively
+#   (klp_convert/rust_names/) fails to build;
 # - the Rust paths of a module (klp_convert/good/) are rewritten to the symbol
 #   names of the vmlinux functions they denote, and its symbols pointing to
 #   them still do; its references to vmlinux from init code and __param are
@@ -95,6 +97,13 @@ for expect in \
 		"klp_convert_sections.ko: cannot convert the references to $object symbols in $expect" \
 		"$work/sections/klp_convert_sections.ko"
 done
+
+# The place of the reference in the message depends on the code rustc generates.
+output=$(build rust_names)
+check_refused "klp-convert: refuses the build: a PC-relative reference to .klp.rust_names" \
+	$? "$output" \
+	"refers to .klp.rust_names with type 2, not by absolute address: the strings move, and only absolute references (R_X86_64_64, R_X86_64_32, R_X86_64_32S) can follow them" \
+	"$work/rust_names/klp_convert_rust_names.ko"
 
 output=$(build good)
 status=$?
