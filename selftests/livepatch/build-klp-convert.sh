@@ -14,6 +14,9 @@
 #   build with one message per object and section;
 # - a live patch whose code refers to a Rust path PC-relatively
 #   (klp_convert/rust_names/) fails to build;
+# - klp-convert refuses klp_convert/good/ built without it when a relocation
+#   section of .klp.sym.* references has no SHF_INFO_LINK, and leaves it as
+#   it is;
 # - the Rust paths of a module (klp_convert/good/) are rewritten to the symbol
 #   names of the vmlinux functions they denote, and its symbols pointing to
 #   them still do; its references to vmlinux from init code and __param are
@@ -56,9 +59,24 @@ fi
 
 # Build the test modules out of the repository.
 rm -rf "$work" && mkdir -p "$work" && cp -r "$repo"/selftests/livepatch/klp_convert/* "$work/"
-build() { # build DIR
+build() { # build DIR [KLP_CONVERT]
 	make -s -C "$kdir" LLVM=-19 M="$work/$1" \
-		KLP_CONVERT="$klp_convert --modules $modules" modules 2>&1
+		KLP_CONVERT="${2-$klp_convert --modules $modules}" modules 2>&1
+}
+
+# Clear SHF_INFO_LINK in the header of a section of an ELF file.
+clear_info_link() { # clear_info_link FILE SECTION
+	local file=$1 section=$2 index shoff at flags bytes="" i
+	index=$(readelf -SW "$file" |
+		awk -v s="$section" '{ sub(/^ *\[ */, ""); sub(/\]/, " ") } $2 == s { print $1 }')
+	shoff=$(od -An -t u8 -j 40 -N 8 "$file" | tr -d ' ')
+	at=$((shoff + index * 64 + 8))
+	flags=$(( $(od -An -t u8 -j $at -N 8 "$file" | tr -d ' ') & ~0x40 ))
+	for i in 0 1 2 3 4 5 6 7; do
+		bytes+=$(printf '\\x%02x' $(( (flags >> (8 * i)) & 0xff )))
+	done
+	# shellcheck disable=SC2059 # $bytes is the format.
+	printf "$bytes" | dd of="$file" bs=1 seek=$at conv=notrunc status=none
 }
 
 output=$(build bad)
@@ -104,6 +122,19 @@ check_refused "klp-convert: refuses the build: a PC-relative reference to .klp.r
 	$? "$output" \
 	"refers to .klp.rust_names with type 2, not by absolute address: the strings move, and only absolute references (R_X86_64_64, R_X86_64_32, R_X86_64_32S) can follow them" \
 	"$work/rust_names/klp_convert_rust_names.ko"
+
+# klp_convert/good built without klp-convert, its relocation section of
+# .klp.sym.* references without SHF_INFO_LINK, which no linker leaves out.
+cp -r "$work/good" "$work/info_link"
+build info_link "" >/dev/null
+ko=$work/info_link/klp_convert_good.ko
+clear_info_link "$ko" .rela.init.text
+cp "$ko" "$ko.orig"
+output=$("$klp_convert" --vmlinux "$kdir/vmlinux" "$ko" 2>&1)
+check_refused_in_place "klp-convert: refuses a relocation section without SHF_INFO_LINK" \
+	$? "$output" \
+	"klp_convert_good.ko: .rela.init.text: cannot convert its references to livepatch symbols: it does not say which section they apply to (no SHF_INFO_LINK)" \
+	"$ko" "$ko.orig"
 
 output=$(build good)
 status=$?

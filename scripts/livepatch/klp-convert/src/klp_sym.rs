@@ -184,7 +184,13 @@ fn take_relocations(
         {
             continue;
         }
+        // The loader applies the relocations to the section sh_info names, SHF_INFO_LINK or not.
         let Some(target) = section.sh_info_section else {
+            errors.push(format!(
+                "{}: cannot convert its references to livepatch symbols: it does not say which \
+                 section they apply to (no SHF_INFO_LINK)",
+                section.name
+            ));
             continue;
         };
         if section.sh_type != elf::SHT_RELA {
@@ -507,6 +513,24 @@ mod tests {
                 (".klp.rela.vmlinux.__jump_table".into(), 1),
                 (".klp.rela.vmlinux.altinstructions".into(), 1),
                 (".klp.rela.vmlinux.static_call_sites".into(), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_relocation_sections_without_info_link() {
+        let mut builder = module(&["vmlinux"], &[".text", ".data"], elf::R_X86_64_PLT32);
+        for section in builder.sections.iter_mut() {
+            if *section.name == *b".rela.data" {
+                section.sh_flags = 0;
+                section.sh_info_section = None;
+            }
+        }
+        assert_eq!(
+            error(builder),
+            [
+                ".rela.data: cannot convert its references to livepatch symbols: it does not say \
+                 which section they apply to (no SHF_INFO_LINK)"
             ]
         );
     }
