@@ -14,6 +14,8 @@
 #   build with one message per object and section;
 # - a live patch whose code refers to a Rust path PC-relatively
 #   (klp_convert/rust_names/) fails to build;
+# - a module that is not a live patch, with a .klp.sym.* reference and a Rust
+#   path (klp_convert/not_livepatch/), fails to build;
 # - klp-convert refuses klp_convert/good/ built without it when a relocation
 #   section of .klp.sym.* references has no SHF_INFO_LINK, and leaves it as
 #   it is;
@@ -122,6 +124,12 @@ check_refused "klp-convert: refuses the build: a PC-relative reference to .klp.r
 	$? "$output" \
 	"refers to .klp.rust_names with type 2, not by absolute address: the strings move, and only absolute references (R_X86_64_64, R_X86_64_32, R_X86_64_32S) can follow them" \
 	"$work/rust_names/klp_convert_rust_names.ko"
+
+output=$(build not_livepatch)
+check_refused "klp-convert: refuses the build of a module that is not a live patch" \
+	$? "$output" \
+	"klp_convert_not_livepatch.ko: not a live patch module (no livepatch=Y in .modinfo): only a live patch may have .klp.sym.* symbols or .klp.rust_names" \
+	"$work/not_livepatch/klp_convert_not_livepatch.ko"
 
 # klp_convert/good built without klp-convert, its relocation section of
 # .klp.sym.* references without SHF_INFO_LINK, which no linker leaves out.

@@ -25,6 +25,8 @@ module! {
     name: "klp_convert_good",
     description: "klp-convert test: Rust paths to rewrite",
     license: "GPL",
+    // Only a live patch may have them.
+    livepatch: true,
 }
 
 struct Good;
