@@ -8,9 +8,21 @@
 # - a module with bad klp_extern! declarations and bad Rust paths of patched
 #   functions (klp_convert/bad/) fails to build with one message per bad
 #   declaration or path, and no .ko is left behind;
+# - a live patch with references to a module's symbols from its init and exit
+#   sections and from sections the kernel processes at load, and to a module's
+#   and vmlinux's from its per-CPU section (klp_convert/sections/), fails to
+#   build with one message per object and section;
+# - a live patch whose code refers to a Rust path PC-relatively
+#   (klp_convert/rust_names/) fails to build;
+# - a module that is not a live patch, with a .klp.sym.* reference and a Rust
+#   path (klp_convert/not_livepatch/), fails to build;
+# - klp-convert refuses klp_convert/good/ built without it when a relocation
+#   section of .klp.sym.* references has no SHF_INFO_LINK, and leaves it as
+#   it is;
 # - the Rust paths of a module (klp_convert/good/) are rewritten to the symbol
 #   names of the vmlinux functions they denote, and its symbols pointing to
-#   them still do.
+#   them still do; its references to vmlinux from init code and __param are
+#   converted.
 #
 # Prints one result per line, "ok<TAB>name" or "not ok<TAB>name<TAB>details",
 # for the guest's TAP report.
@@ -49,9 +61,24 @@ fi
 
 # Build the test modules out of the repository.
 rm -rf "$work" && mkdir -p "$work" && cp -r "$repo"/selftests/livepatch/klp_convert/* "$work/"
-build() { # build DIR
+build() { # build DIR [KLP_CONVERT]
 	make -s -C "$kdir" LLVM=-19 M="$work/$1" \
-		KLP_CONVERT="$klp_convert --modules $modules" modules 2>&1
+		KLP_CONVERT="${2-$klp_convert --modules $modules}" modules 2>&1
+}
+
+# Clear SHF_INFO_LINK in the header of a section of an ELF file.
+clear_info_link() { # clear_info_link FILE SECTION
+	local file=$1 section=$2 index shoff at flags bytes="" i
+	index=$(readelf -SW "$file" |
+		awk -v s="$section" '{ sub(/^ *\[ */, ""); sub(/\]/, " ") } $2 == s { print $1 }')
+	shoff=$(od -An -t u8 -j 40 -N 8 "$file" | tr -d ' ')
+	at=$((shoff + index * 64 + 8))
+	flags=$(( $(od -An -t u8 -j $at -N 8 "$file" | tr -d ' ') & ~0x40 ))
+	for i in 0 1 2 3 4 5 6 7; do
+		bytes+=$(printf '\\x%02x' $(( (flags >> (8 * i)) & 0xff )))
+	done
+	# shellcheck disable=SC2059 # $bytes is the format.
+	printf "$bytes" | dd of="$file" bs=1 seek=$at conv=notrunc status=none
 }
 
 output=$(build bad)
@@ -66,6 +93,56 @@ for expect in \
 	check_refused "klp-convert: refuses the build: $expect" "$status" "$output" \
 		"klp_convert_bad.ko: $expect" "$work/bad/klp_convert_bad.ko"
 done
+
+output=$(build sections)
+status=$?
+target=test_klp_rust_relocs_target
+init="the livepatch core writes them whenever $target loads, also after the init sections of the patch module are freed"
+load="the kernel processes the section when it loads the patch module, before the livepatch core writes the addresses of $target symbols"
+percpu="the kernel copies the section to per-CPU memory when it loads the module, and never writes livepatch relocations to the copies"
+for expect in \
+	"$target .init.text: $init" \
+	"$target .init.data: $init" \
+	"$target .init.rodata: $init" \
+	"$target .exit.text: the livepatch core writes them whenever $target loads, and without CONFIG_MODULE_UNLOAD the exit sections are freed with the init sections" \
+	"$target __jump_table: $load" \
+	"$target .altinstructions: $load" \
+	"$target .altinstr_replacement: $load" \
+	"$target .static_call_sites: $load" \
+	"$target .data..percpu: $percpu" \
+	"vmlinux .data..percpu: $percpu"; do
+	object=${expect%% *} expect=${expect#* }
+	check_refused "klp-convert: refuses the build: references to $object symbols in ${expect%%:*}" \
+		"$status" "$output" \
+		"klp_convert_sections.ko: cannot convert the references to $object symbols in $expect" \
+		"$work/sections/klp_convert_sections.ko"
+done
+
+# The place of the reference in the message depends on the code rustc generates.
+output=$(build rust_names)
+check_refused "klp-convert: refuses the build: a PC-relative reference to .klp.rust_names" \
+	$? "$output" \
+	"refers to .klp.rust_names with type 2, not by absolute address: the strings move, and only absolute references (R_X86_64_64, R_X86_64_32, R_X86_64_32S) can follow them" \
+	"$work/rust_names/klp_convert_rust_names.ko"
+
+output=$(build not_livepatch)
+check_refused "klp-convert: refuses the build of a module that is not a live patch" \
+	$? "$output" \
+	"klp_convert_not_livepatch.ko: not a live patch module (no livepatch=Y in .modinfo): only a live patch may have .klp.sym.* symbols or .klp.rust_names" \
+	"$work/not_livepatch/klp_convert_not_livepatch.ko"
+
+# klp_convert/good built without klp-convert, its relocation section of
+# .klp.sym.* references without SHF_INFO_LINK, which no linker leaves out.
+cp -r "$work/good" "$work/info_link"
+build info_link "" >/dev/null
+ko=$work/info_link/klp_convert_good.ko
+clear_info_link "$ko" .rela.init.text
+cp "$ko" "$ko.orig"
+output=$("$klp_convert" --vmlinux "$kdir/vmlinux" "$ko" 2>&1)
+check_refused_in_place "klp-convert: refuses a relocation section without SHF_INFO_LINK" \
+	$? "$output" \
+	"klp_convert_good.ko: .rela.init.text: cannot convert its references to livepatch symbols: it does not say which section they apply to (no SHF_INFO_LINK)" \
+	"$ko" "$ko.orig"
 
 output=$(build good)
 status=$?
@@ -90,6 +167,16 @@ for expect in \
 		result ok "$name"
 	else
 		result "not ok" "$name" "make exit $status; symbol value '$value', string there '$string'; $output; $strings"
+	fi
+done
+sections=$(readelf -SW "$ko" 2>&1)
+for klp_rela in .klp.rela.vmlinux.init.text .klp.rela.vmlinux.__param; do
+	name="klp-convert: converts klp_convert_good's references to vmlinux into $klp_rela"
+	if [ $status -eq 0 ] && grep -Eq "${klp_rela//./\\.} +RELA .* AIo " <<<"$sections" &&
+	   grep -Fq "OS [0xff20] .klp.sym.vmlinux.nr_processes,0" <<<"$symbols"; then
+		result ok "$name"
+	else
+		result "not ok" "$name" "make exit $status; $output; $sections"
 	fi
 done
 exit 0

@@ -22,3 +22,16 @@ check_refused() {
 		result "not ok" "$name" "make exit $status; $output"
 	fi
 }
+
+# check_refused_in_place(name, status, output, message, file, copy) - report
+#	whether klp-convert, run on file, exited with status 1, printing output,
+#	failed with message and left file as its copy
+check_refused_in_place() {
+	local name="$1" status="$2" output="$3" message="$4" file="$5" copy="$6"
+
+	if [ "$status" -eq 1 ] && grep -Fq "$message" <<<"$output" && cmp -s "$file" "$copy"; then
+		result ok "$name"
+	else
+		result "not ok" "$name" "klp-convert exit $status; $output"
+	fi
+}

@@ -8,7 +8,11 @@
 //! the linked module has them as undefined symbols, which modpost lets through. This tool, run on
 //! the linked `.ko`, converts them ([`klp_sym`]). It also rewrites the Rust paths naming the
 //! functions a Rust live patch replaces, in `.klp.rust_names`, to their symbol names
-//! ([`rust_names`]). Both look names up in the objects they belong to ([`targets`]).
+//! ([`rust_names`]). Both look names up in the objects they belong to ([`targets`]), in a live
+//! patch module only ([`modinfo`]). What the kernel would not load as written, and would corrupt
+//! memory with at run time, fails the build: references where or when the livepatch core cannot
+//! write them ([`sections`]), relocation sections that do not say what they apply to, references
+//! to the paths that cannot follow them as they move.
 //!
 //! Usage: `klp-convert [--vmlinux FILE] [--modules DIR]... MODULE.ko`, which rewrites MODULE.ko
 //! in place. Nothing is written when the module has no `.klp.sym.*` symbol left to convert and
@@ -47,7 +51,9 @@ macro_rules! fail {
 
 mod addrsig;
 mod klp_sym;
+mod modinfo;
 mod rust_names;
+mod sections;
 mod targets;
 
 use targets::Targets;
@@ -69,8 +75,15 @@ fn convert(path: &Path, targets: &Targets) -> Result<(), Error> {
         fail!("only x86_64 modules are supported");
     }
 
-    // The paths first: the conversion of .klp.sym.* references may fail half-way.
     let mut errors = Vec::new();
+    if !modinfo::is_live_patch(&builder) {
+        errors.push(
+            "not a live patch module (no livepatch=Y in .modinfo): only a live patch may have \
+             .klp.sym.* symbols or .klp.rust_names"
+                .into(),
+        );
+    }
+    // The paths first: the conversion of .klp.sym.* references may fail half-way.
     let names = rust_names::convert(&mut builder, targets).unwrap_or_else(|e| {
         errors.push(e.0);
         0

@@ -20,7 +20,8 @@
 //!   `core::mem::drop::<u32>`.
 //!
 //! The section is then rebuilt from the symbol names, and the symbols defined in it and the
-//! relocations against it are moved along, so that each still points to the start of its string.
+//! relocations against it are moved along, so that each still points to the start of its string;
+//! which only absolute references can, as `Func` tables hold them.
 
 use crate::targets::{functions, Targets};
 use crate::Error;
@@ -52,6 +53,12 @@ const MAX_SYMBOL_NAME: usize = 511;
 
 /// How many of the matching functions an ambiguity error lists.
 const AMBIGUOUS_LISTED: usize = 4;
+
+/// The relocation types that write the address of their target, symbol plus addend: the only
+/// ones that can follow a string as it moves, since their addend is the string's offset from the
+/// symbol. That of a PC-relative one also holds the distance from the relocated field to the end
+/// of its instruction, which the relocation does not tell.
+const ABSOLUTE_RELOCATIONS: [u32; 3] = [elf::R_X86_64_64, elf::R_X86_64_32, elf::R_X86_64_32S];
 
 /// Returns whether the ELF file `data` has a `.klp.rust_names` section.
 pub(crate) fn has_rust_names(data: &[u8]) -> Result<bool, Error> {
@@ -405,6 +412,18 @@ fn rewrite(
             let Some((_, new)) = symbol.section.and_then(|id| rebuilt.get(&id.index())) else {
                 continue;
             };
+            if !ABSOLUTE_RELOCATIONS.contains(&relocation.r_type) {
+                error(
+                    &mut errors,
+                    format!(
+                        "relocation at {}+{:#x} refers to {SECTION} with type {}, not by absolute \
+                         address: the strings move, and only absolute references (R_X86_64_64, \
+                         R_X86_64_32, R_X86_64_32S) can follow them",
+                        section.name, relocation.r_offset, relocation.r_type
+                    ),
+                );
+                continue;
+            }
             let new_value = symbols
                 .get(&id.index())
                 .map_or(symbol.st_value, |&(_, at, _)| at);
@@ -673,6 +692,29 @@ mod tests {
             e,
             "relocation at .rela.data+0x0 points to .klp.rust_names+0x2, which is not the start \
              of a string"
+        );
+    }
+
+    #[test]
+    fn rewrite_refuses_pc_relative_references() {
+        // The reference to "a::f" is PC-relative, from the end of a 4-byte field: its target looks
+        // like "abc", as a PC-relative reference cannot tell the two apart.
+        let mut builder = module(&[(0, "abc"), (4, "a::f")], 16);
+        for section in builder.sections.iter_mut() {
+            if let SectionData::Relocation(relocations) = &mut section.data {
+                relocations[2].r_type = elf::R_X86_64_PC32;
+                relocations[2].r_addend = 0;
+                relocations[3].r_type = elf::R_X86_64_32S;
+            }
+        }
+        let Err(Error(e)) = rewrite(&mut builder, resolve) else {
+            panic!("no error");
+        };
+        assert_eq!(
+            e,
+            "relocation at .rela.data+0x10 refers to .klp.rust_names with type 2, not by absolute \
+             address: the strings move, and only absolute references (R_X86_64_64, R_X86_64_32, \
+             R_X86_64_32S) can follow them"
         );
     }
 }
