@@ -9,8 +9,7 @@
 . $(dirname $0)/functions.sh
 . $(dirname $0)/functions-rust.sh
 
-MOD_SHARED_FUNCS=test_klp_rust_shared_funcs
-MOD_SHARED_OBJECTS=test_klp_rust_shared_objects
+MOD_LIVEPATCH=test_klp_rust_shared_tables
 
 setup_config
 
@@ -28,13 +27,13 @@ function check_cmdline() {
 start_test "rust function table shared by two objects"
 
 ORIG_CMDLINE=$(cat /proc/cmdline)
-load_failing_mod $MOD_SHARED_FUNCS
+load_failing_mod $MOD_LIVEPATCH share_funcs=Y
 [[ "$ret" == *": Device or resource busy" ]] || die "expected EBUSY, got: $ret"
-[[ ! -e /sys/module/$MOD_SHARED_FUNCS ]] || die "$MOD_SHARED_FUNCS was loaded"
+[[ ! -e /sys/module/$MOD_LIVEPATCH ]] || die "$MOD_LIVEPATCH was loaded"
 check_cmdline "$ORIG_CMDLINE"
 
-check_result "% insmod test_modules/$MOD_SHARED_FUNCS.ko
-insmod: ERROR: could not insert module test_modules/$MOD_SHARED_FUNCS.ko: Device or resource busy"
+check_result "% insmod test_modules/$MOD_LIVEPATCH.ko share_funcs=Y
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Device or resource busy"
 
 
 # - load a module whose two patches share one object table: the first is
@@ -43,26 +42,26 @@ insmod: ERROR: could not insert module test_modules/$MOD_SHARED_FUNCS.ko: Device
 
 start_test "rust object table shared by two patches"
 
-load_lp $MOD_SHARED_OBJECTS
+load_lp $MOD_LIVEPATCH
 # Logged while the transition may complete, so checked on its own.
-dmesg | grep -qF "] $MOD_SHARED_OBJECTS: second patch on the same objects: -16" ||
+dmesg | grep -qF "] $MOD_LIVEPATCH: second patch on the same objects: -16" ||
 	die "the second patch was not refused with EBUSY (-16)"
-check_cmdline "$MOD_SHARED_OBJECTS: this has been live patched"
-[[ -d $KLP_SYSFS_DIR/$MOD_SHARED_OBJECTS/vmlinux/cmdline_proc_show,1 ]] ||
+check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+[[ -d $KLP_SYSFS_DIR/$MOD_LIVEPATCH/vmlinux/cmdline_proc_show,1 ]] ||
 	die "the first patch lost its function in sysfs"
-disable_lp $MOD_SHARED_OBJECTS
-unload_lp $MOD_SHARED_OBJECTS
+disable_lp $MOD_LIVEPATCH
+unload_lp $MOD_LIVEPATCH
 check_cmdline "$ORIG_CMDLINE"
 
 check_result_except "second patch on the same objects" \
-	"% insmod test_modules/$MOD_SHARED_OBJECTS.ko
-livepatch: enabling patch '$MOD_SHARED_OBJECTS'
-livepatch: '$MOD_SHARED_OBJECTS': initializing patching transition
-livepatch: '$MOD_SHARED_OBJECTS': starting patching transition
-livepatch: '$MOD_SHARED_OBJECTS': completing patching transition
-livepatch: '$MOD_SHARED_OBJECTS': patching complete
-% echo 0 > $KLP_SYSFS_DIR/$MOD_SHARED_OBJECTS/enabled
-$(transition_lines $MOD_SHARED_OBJECTS unpatching)
-% rmmod $MOD_SHARED_OBJECTS"
+	"% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LIVEPATCH/enabled
+$(transition_lines $MOD_LIVEPATCH unpatching)
+% rmmod $MOD_LIVEPATCH"
 
 exit 0
