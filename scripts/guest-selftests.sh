@@ -7,8 +7,9 @@
 # The cases of a script are the names of its `start_test` calls. A script
 # prints `TEST: <name> ... ok` for each case that passed and stops at the
 # first one that fails; the cases it did not reach are reported as not run.
-# The kernel crate's livepatch doctests (run by KUnit at boot when it is
-# enabled) and a scan of the kernel log for warnings are reported too.
+# The results of KUnit (the kernel crate's doctests, run at boot), of the
+# host's checks ($run/host-results) and a scan of the kernel log for
+# warnings are reported too.
 #
 # Usage: guest-selftests.sh RUN_DIR KDIR SCRIPT...
 
@@ -18,41 +19,37 @@ run=$1
 export KDIR=$2
 shift 2
 
-passed=0 failed=0 n=0
-report() { # report ok|"not ok" description [diagnostics]
-	n=$((n + 1))
-	echo "$1 $n - $2"
-	if [ "$1" = ok ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		[ -z "${3:-}" ] || sed 's/^/# /' <<<"$3"
-	fi
+# shellcheck source=scripts/tap.sh
+. "$(dirname "$0")/tap.sh"
+# shellcheck source=scripts/kunit-tap.sh
+. "$(dirname "$0")/kunit-tap.sh"
+
+# ours() - the result lines of stdin that are failures, or of a doctest of our
+#	kernel crate files (their name prefixes are listed in $run/doctests)
+ours() {
+	local result name details leaf
+	while IFS=$'\t' read -r result name details; do
+		leaf=${name##*/}
+		if [ "$result" = "not ok" ] || grep -qxF "${leaf%_*}" "$run/doctests"; then
+			printf '%s\t%s\t%s\n' "$result" "$name" "$details"
+		fi
+	done
 }
 
 echo "TAP version 13"
 echo "# kernel $(uname -r), $(nproc) CPUs"
 
-# KUnit ran the doctests before init; report those of our kernel crate files,
-# whose name prefixes are listed in $run/doctests.
-doctests=$(dmesg | sed -n 's/.*\(not ok\|ok\) [0-9]* \(rust_doctest_[a-z0-9_]*\)$/\1 \2/p')
-while read -r result name; do
-	grep -qxF "${name%_*}" "$run/doctests" || continue
-	if [ "$result" = ok ]; then
-		report ok "doctest: $name"
-	else
-		report "not ok" "doctest: $name" "$(dmesg | grep -A20 "$name")"
-	fi
-done <<<"$doctests"
-if [ "$n" -eq 0 ]; then
-	report "not ok" "doctests: none of ours ran (is KUnit disabled?)"
+# KUnit ran the doctests before init.
+kunit=$(kunit_results <(dmesg) | ours)
+if [ -n "$kunit" ]; then
+	report_results "kunit: " <<<"$kunit"
+else
+	report "not ok" "kunit: none of our doctests ran (is KUnit disabled?)"
 fi
 
 # Checks made on the host before the guest booted.
-if [ -f "$run/host-results" ]; then
-	while IFS=$'\t' read -r result name details; do
-		report "$result" "$name" "$(tr '|' '\n' <<<"$details")"
-	done <"$run/host-results"
+if [ -s "$run/host-results" ]; then
+	report_results "" <"$run/host-results"
 fi
 
 cd "$run" || exit 1
@@ -62,7 +59,7 @@ for script in "$@"; do
 	output=$(bash "./$script" 2>&1)
 	status=$?
 	echo "# $script: exit $status in $(($(date +%s) - start)) s"
-	failed_before=$failed
+	failed_before=$tap_failed
 	for c in "${cases[@]}"; do
 		if grep -qxF "TEST: $c ... ok" <<<"$output"; then
 			report ok "$script: $c"
@@ -73,7 +70,7 @@ for script in "$@"; do
 		fi
 	done
 	# A script that failed outside of its cases still fails the run.
-	if [ "$status" -ne 0 ] && [ "$failed" -eq "$failed_before" ]; then
+	if [ "$status" -ne 0 ] && [ "$tap_failed" -eq "$failed_before" ]; then
 		report "not ok" "$script: exit status $status" "$output"
 	fi
 done
@@ -85,6 +82,4 @@ else
 	report "not ok" "kernel log: no WARNING, BUG or Oops" "$warnings"
 fi
 
-echo "1..$n"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_finish
