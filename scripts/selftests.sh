@@ -9,7 +9,9 @@
 # when one exists under the upstream name (mode "rust") or the upstream C
 # module (mode "c", or no Rust port yet). In mode "rust" our own selftests
 # (selftests/livepatch/test-rust-*.sh) and modules are added, with the Rust
-# and C samples in samples/.
+# and C samples in samples/. The checks made on the host (the unit tests of
+# the log parsers and, in mode "rust", the build checks of klp-convert and
+# of ftrace entries) are reported by the guest.
 #
 # Usage: selftests.sh rust|c REPO KDIR OUT
 #   SELFTESTS   run only these scripts (names as in the run directory)
@@ -71,15 +73,19 @@ if [ "$mode" = rust ]; then
 	mkdir "$run/samples"
 	ln -s "$repo"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
-	# The build-time checks run here; the guest reports them.
-	echo "selftests: build checks of klp-convert and ftrace entries"
-	{
+fi
+
+# The checks made here; the guest reports them.
+echo "selftests: host checks"
+{
+	"$repo/scripts/check-log-parsers.sh"
+	if [ "$mode" = rust ]; then
 		"$repo/selftests/livepatch/build-klp-convert.sh" "$repo" "$kdir" \
 			"$KLP_CONVERT" "$out/klp-convert-errors"
 		"$repo/selftests/livepatch/build-ftrace-entries.sh" "$repo" "$kdir" \
 			"$out/ftrace-entries-errors"
-	} >"$run/host-results"
-fi
+	fi
+} >"$run/host-results"
 
 # The doctests of our kernel crate files and of those our patches change, by
 # the names KUnit gives them
