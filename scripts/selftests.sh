@@ -4,14 +4,15 @@
 # Run the upstream livepatch selftests, unmodified, in a guest.
 #
 # The run directory gets a copy of the kernel tree's
-# tools/testing/selftests/livepatch (checked byte for byte against it) and a
-# test_modules/ directory with, for every upstream test module, our Rust build
-# when one exists under the upstream name (mode "rust") or the upstream C
-# module (mode "c", or no Rust port yet). In mode "rust" our own selftests
+# tools/testing/selftests/livepatch and a test_modules/ directory with, for
+# every upstream test module, our Rust build when one exists under the
+# upstream name (mode "rust") or the upstream C module (mode "c", or no Rust
+# port yet). In mode "rust" our own selftests
 # (selftests/livepatch/test-rust-*.sh) and modules are added, with the Rust
-# and C samples in samples/. The checks made on the host (the unit tests of
-# the log parsers and, in mode "rust", the build checks of klp-convert and
-# of ftrace entries) are reported by the guest.
+# and C samples in samples/. The checks made on the host are reported by the
+# guest: that the upstream files the run uses are those of the tree's origin
+# (the Debian tarball, or KERNEL_SRC), the unit tests of the log parsers and,
+# in mode "rust", the build checks of klp-convert and of ftrace entries.
 #
 # Usage: selftests.sh rust|c REPO KDIR OUT
 #   SELFTESTS   run only these scripts (names as in the run directory)
@@ -21,20 +22,65 @@ set -euo pipefail
 mode=$1 repo=$2 kdir=$3 out=$4
 upstream=$kdir/tools/testing/selftests/livepatch
 run=$out/selftests-$mode/livepatch
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# shellcheck source=selftests/livepatch/functions-build.sh
+. "$repo/selftests/livepatch/functions-build.sh"
 
 rm -rf "$run"
 mkdir -p "$run/test_modules"
 
 # The upstream scripts, as they are in the tree.
 cp "$upstream"/functions.sh "$upstream"/test-*.sh "$upstream"/settings "$run/"
-for f in "$upstream"/functions.sh "$upstream"/test-*.sh; do
-	cmp "$f" "$run/$(basename "$f")"
-done
 gcc -O2 -Wall -o "$run/test_klp-call_getpid" "$upstream/test_klp-call_getpid.c"
 
 # The scripts in the order of the upstream Makefile's TEST_PROGS.
 scripts=$(sed -n '/^TEST_PROGS :=/,/^$/p' "$upstream/Makefile" |
 	  grep -o 'test-[a-z-]*\.sh' | tr '\n' ' ')
+
+# upstream_files(dir) - the upstream files a run uses, relative to the
+#	livepatch selftests directory dir (without what a build of the test
+#	modules added there)
+upstream_files() {
+	(cd "$1" && ls settings functions.sh test-*.sh Makefile test_klp-call_getpid.c \
+		test_modules/Makefile test_modules/*.c) | grep -v '\.mod\.c$'
+}
+
+# The tree's origin (see prepare-kernel.sh): "tarball PATH ..." or "dir PATH".
+read -r origin_kind origin _ <"$kdir/.rklp/origin"
+
+# pristine() - the directory of the livepatch selftests of the tree's origin,
+#	extracted into $tmp from a tarball
+pristine() {
+	local start
+	if [ "$origin_kind" = dir ]; then
+		echo "$origin/tools/testing/selftests/livepatch"
+		return
+	fi
+	start=$EPOCHREALTIME
+	tar -C "$tmp" -xf "$origin" --wildcards '*/tools/testing/selftests/livepatch/*'
+	echo "selftests: upstream selftests extracted from $origin in" \
+		"$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }') s" >&2
+	echo "$tmp"/*/tools/testing/selftests/livepatch
+}
+
+# check_unmodified(dir) - whether the upstream files the run uses (the copies
+#	in the run directory, the others in the cached tree) are those of dir
+check_unmodified() {
+	local f used differ="" name
+	for f in $( (upstream_files "$1"; upstream_files "$upstream") | sort -u); do
+		used=$upstream/$f
+		[ ! -e "$run/$f" ] || used=$run/$f
+		cmp -s "$1/$f" "$used" || differ+="$used is not $1/$f|"
+	done
+	name="upstream selftests: the files used are those of $origin"
+	if [ -z "$differ" ]; then
+		result ok "$name"
+	else
+		result "not ok" "$name" "$differ"
+	fi
+}
 
 # Is this .ko built from Rust? The `module!` macro marks every Rust module.
 is_rust_ko() {
@@ -76,8 +122,10 @@ if [ "$mode" = rust ]; then
 fi
 
 # The checks made here; the guest reports them.
+pristine=$(pristine)
 echo "selftests: host checks"
 {
+	check_unmodified "$pristine"
 	"$repo/scripts/check-log-parsers.sh"
 	if [ "$mode" = rust ]; then
 		"$repo/selftests/livepatch/build-klp-convert.sh" "$repo" "$kdir" \
@@ -99,7 +147,6 @@ scripts=${SELFTESTS:-$scripts}
 
 echo "selftests: test_modules/ ($mode run):"
 sed 's/^/  /' "$manifest"
-echo "selftests: upstream scripts from $upstream, unmodified"
 
 # Every module built from Rust sources must be a Rust module.
 while read -r name lang ko; do
@@ -109,5 +156,5 @@ while read -r name lang ko; do
 	fi
 done <"$manifest"
 
-exec "$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$out/check-$mode-console.log" \
+"$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$out/check-$mode-console.log" \
 	1800 "bash $repo/scripts/guest-selftests.sh $run $kdir $scripts"
