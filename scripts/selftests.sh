@@ -5,22 +5,26 @@
 #
 # The run directory gets a copy of the kernel tree's
 # tools/testing/selftests/livepatch and a test_modules/ directory with, for
-# every upstream test module, our Rust build when one exists under the
-# upstream name (mode "rust") or the upstream C module (mode "c", or no Rust
-# port yet). In mode "rust" our own selftests
+# every upstream test module, our Rust build under the upstream name (mode
+# "rust") or the upstream C module (mode "c"). In mode "rust" our own selftests
 # (selftests/livepatch/test-rust-*.sh) and modules are added, with the Rust
-# and C samples in samples/. The checks made on the host are reported by the
+# and C samples in samples/.
+#
+# The checks made on the host before the guest boots are reported by the
 # guest: that the upstream files the run uses are those of the tree's origin
-# (the Debian tarball, or KERNEL_SRC), the unit tests of the log parsers and,
-# in mode "rust", the build checks of klp-convert and of ftrace entries.
+# (the Debian tarball, or KERNEL_SRC), that test_modules/ has the modules of
+# the mode, the unit tests of the log parsers and, in mode "rust", the build
+# checks of klp-convert and of ftrace entries.
 #
 # Usage: selftests.sh rust|c REPO KDIR OUT
-#   SELFTESTS   run only these scripts (names as in the run directory)
+#   SELFTESTS     run only these scripts (names as in the run directory)
+#   KLP_CONVERT   the klp-convert binary (mode "rust")
 
 set -euo pipefail
 
 mode=$1 repo=$2 kdir=$3 out=$4
 upstream=$kdir/tools/testing/selftests/livepatch
+ours=$repo/selftests/livepatch/test_modules
 run=$out/selftests-$mode/livepatch
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -38,6 +42,10 @@ gcc -O2 -Wall -o "$run/test_klp-call_getpid" "$upstream/test_klp-call_getpid.c"
 # The scripts in the order of the upstream Makefile's TEST_PROGS.
 scripts=$(sed -n '/^TEST_PROGS :=/,/^$/p' "$upstream/Makefile" |
 	  grep -o 'test-[a-z-]*\.sh' | tr '\n' ' ')
+
+# The upstream test modules are the obj-m of their Makefile.
+upstream_modules=$(sed -n 's/^obj-m += //; /^\t*test_klp_/{s/[\\ \t]//g; s/\.o$//; p}' \
+	"$upstream/test_modules/Makefile")
 
 # upstream_files(dir) - the upstream files a run uses, relative to the
 #	livepatch selftests directory dir (without what a build of the test
@@ -89,19 +97,46 @@ is_rust_ko() {
 
 manifest=$run/test_modules/MODULES
 : >"$manifest"
+# add_module(ko) - link ko into test_modules/ and list it in the manifest
+#	with its language: Rust, C, or missing
 add_module() {
-	local ko=$1 lang
-	is_rust_ko "$ko" && lang=Rust || lang=C
-	ln -s "$ko" "$run/test_modules/$(basename "$ko")"
-	printf '%-28s %-4s %s\n' "$(basename "$ko" .ko)" "$lang" "$ko" >>"$manifest"
+	local ko=$1 lang=missing
+	if [ -f "$ko" ]; then
+		if is_rust_ko "$ko"; then lang=Rust; else lang=C; fi
+		ln -s "$ko" "$run/test_modules/$(basename "$ko")"
+	fi
+	printf '%-28s %-7s %s\n' "$(basename "$ko" .ko)" "$lang" "$ko" >>"$manifest"
 }
 
-# The upstream test modules are the obj-m of their Makefile.
-for name in $(sed -n 's/^obj-m += //; /^\t*test_klp_/{s/[\\ \t]//g; s/\.o$//; p}' \
-		"$upstream/test_modules/Makefile"); do
-	rust_ko=$repo/selftests/livepatch/test_modules/$name.ko
-	if [ "$mode" = rust ] && [ -f "$repo/selftests/livepatch/test_modules/$name.rs" ]; then
-		add_module "$rust_ko"
+# check_test_modules() - whether test_modules/ has, under every upstream
+#	name, our Rust build (mode "rust": a Rust .ko of our Kbuild, from the
+#	.rs of that name) or the upstream C module (mode "c"), and every module
+#	with Rust sources is a Rust module
+check_test_modules() {
+	local name lang ko wrong="" what="the upstream C modules"
+	[ "$mode" = c ] || what="our Rust ports, built from $ours"
+	while read -r name lang ko; do
+		if [ "$lang" = missing ] || { [ -f "${ko%.ko}.rs" ] && [ "$lang" != Rust ]; }; then
+			wrong+="$name: $lang $ko|"
+		elif ! grep -qx "$name" <<<"$upstream_modules"; then
+			continue
+		elif [ "$mode" = rust ] && ! { [ "$lang" = Rust ] && [ -f "${ko%.ko}.rs" ] &&
+			grep -qx "obj-m += $name.o" "$ours/Kbuild"; }; then
+			wrong+="$name: $lang $ko is not a Rust module of $ours/Kbuild|"
+		elif [ "$mode" = c ] && [ "$ko" != "$upstream/test_modules/$name.ko" ]; then
+			wrong+="$name: $ko is not the upstream module|"
+		fi
+	done <"$manifest"
+	if [ -z "$wrong" ]; then
+		result ok "test_modules: the upstream test modules are $what"
+	else
+		result "not ok" "test_modules: the upstream test modules are $what" "$wrong"
+	fi
+}
+
+for name in $upstream_modules; do
+	if [ "$mode" = rust ]; then
+		add_module "$ours/$name.ko"
 	else
 		add_module "$upstream/test_modules/$name.ko"
 	fi
@@ -109,10 +144,9 @@ done
 if [ "$mode" = rust ]; then
 	# Our own modules are the test_klp_rust_* of our Kbuild; most are Rust,
 	# a few are C targets of Rust patches.
-	for name in $(sed -n 's/^obj-m += \(test_klp_rust_[a-z0-9_]*\)\.o$/\1/p' \
-			"$repo/selftests/livepatch/test_modules/Kbuild"); do
-		add_module "$repo/selftests/livepatch/test_modules/$name.ko"
-	done
+	while read -r name; do
+		add_module "$ours/$name.ko"
+	done < <(sed -n 's/^obj-m += \(test_klp_rust_[a-z0-9_]*\)\.o$/\1/p' "$ours/Kbuild")
 	cp "$repo"/selftests/livepatch/test-rust-*.sh \
 		"$repo"/selftests/livepatch/functions-rust.sh "$run/"
 	# Our samples, and the upstream C samples they patch.
@@ -126,6 +160,7 @@ pristine=$(pristine)
 echo "selftests: host checks"
 {
 	check_unmodified "$pristine"
+	check_test_modules
 	"$repo/scripts/check-log-parsers.sh"
 	if [ "$mode" = rust ]; then
 		"$repo/selftests/livepatch/build-klp-convert.sh" "$repo" "$kdir" \
@@ -147,14 +182,6 @@ scripts=${SELFTESTS:-$scripts}
 
 echo "selftests: test_modules/ ($mode run):"
 sed 's/^/  /' "$manifest"
-
-# Every module built from Rust sources must be a Rust module.
-while read -r name lang ko; do
-	if [ "$lang" = C ] && [ -f "${ko%.ko}.rs" ]; then
-		echo "selftests: $ko is not a Rust module" >&2
-		exit 1
-	fi
-done <"$manifest"
 
 "$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$out/check-$mode-console.log" \
 	1800 "bash $repo/scripts/guest-selftests.sh $run $kdir $scripts"
