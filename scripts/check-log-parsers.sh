@@ -8,7 +8,9 @@
 # - NAME.kunit, when there is one, is what kunit_results (kunit-tap.sh)
 #   prints for it;
 # - NAME.tap, when there is one, is the TAP report of those results
-#   (report_results of tap.sh): a skipped test is "ok ... # SKIP".
+#   (report_results of tap.sh): a skipped test is "ok ... # SKIP";
+# - NAME.problems, when there is one, is what kernel_log_problems
+#   (kernel-log.sh) prints for it: empty for no report.
 #
 # Prints one result per line, "ok<TAB>name" or "not ok<TAB>name<TAB>details",
 # for the guest's TAP report.
@@ -24,6 +26,8 @@ here=$(dirname "$0")
 . "$here/tap.sh"
 # shellcheck source=scripts/kunit-tap.sh
 . "$here/kunit-tap.sh"
+# shellcheck source=scripts/kernel-log.sh
+. "$here/kernel-log.sh"
 
 # check(name, expected, command...) - whether command prints what the file
 #	expected holds
@@ -47,6 +51,10 @@ for log in "$here"/log-fixtures/*.log; do
 	if [ -f "$base.tap" ]; then
 		check "tap.sh: the TAP report of the KUnit results of $fixture" "$base.tap" \
 			report_results "kunit: " < <(kunit_results "$log")
+	fi
+	if [ -f "$base.problems" ]; then
+		check "kernel-log.sh: the kernel problems of $fixture" "$base.problems" \
+			kernel_log_problems "$log"
 	fi
 done
 exit 0

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the upstream livepatch selftests, unmodified, in a guest.
+# Run the upstream livepatch selftests, unmodified, in a guest, and report
+# the results in TAP.
 #
 # The run directory gets a copy of the kernel tree's
 # tools/testing/selftests/livepatch and a test_modules/ directory with, for
@@ -14,7 +15,9 @@
 # guest: that the upstream files the run uses are those of the tree's origin
 # (the Debian tarball, or KERNEL_SRC), that test_modules/ has the modules of
 # the mode, the unit tests of the log parsers and, in mode "rust", the build
-# checks of klp-convert and of ftrace entries.
+# checks of klp-convert and of ftrace entries. Once the guest is done, the
+# whole console log is scanned for kernel warnings and the report finished
+# with the plan and the count.
 #
 # Usage: selftests.sh rust|c REPO KDIR OUT
 #   SELFTESTS     run only these scripts (names as in the run directory)
@@ -26,11 +29,16 @@ mode=$1 repo=$2 kdir=$3 out=$4
 upstream=$kdir/tools/testing/selftests/livepatch
 ours=$repo/selftests/livepatch/test_modules
 run=$out/selftests-$mode/livepatch
+console=$out/check-$mode-console.log
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck source=selftests/livepatch/functions-build.sh
 . "$repo/selftests/livepatch/functions-build.sh"
+# shellcheck source=scripts/tap.sh
+. "$repo/scripts/tap.sh"
+# shellcheck source=scripts/kernel-log.sh
+. "$repo/scripts/kernel-log.sh"
 
 rm -rf "$run"
 mkdir -p "$run/test_modules"
@@ -183,5 +191,21 @@ scripts=${SELFTESTS:-$scripts}
 echo "selftests: test_modules/ ($mode run):"
 sed 's/^/  /' "$manifest"
 
-"$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$out/check-$mode-console.log" \
-	1800 "bash $repo/scripts/guest-selftests.sh $run $kdir $scripts"
+status=0
+"$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$console" 1800 \
+	"bash $repo/scripts/guest-selftests.sh $run $kdir $scripts" |
+	tee "$tmp/tap" || status=$?
+
+# The end of the report: whether the guest finished, the kernel's warnings.
+tap_resume "$tmp/tap"
+if ! grep -q '^# guest: [0-9]* passed, [0-9]* failed$' "$tmp/tap"; then
+	report "not ok" "guest: the run did not finish (vm.sh exit $status; see $console)"
+fi
+name="kernel log: no WARNING, BUG, Oops, UBSAN, kmemleak, lockdep, RCU stall, hung task or panic report"
+problems=$(kernel_log_problems "$console")
+if [ -z "$problems" ]; then
+	report ok "$name"
+else
+	report "not ok" "$name" "$problems"
+fi
+tap_finish

@@ -1,13 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The TAP report of `make check` (guest-selftests.sh): one numbered line per
-# result, the plan at the end, then the count.
+# The TAP report of `make check`, written by the guest (guest-selftests.sh)
+# and finished by the host (selftests.sh): one numbered line per result, the
+# plan at the end, then the count.
 #
 # Usage: . tap.sh
 #   report ok|"not ok"|skip DESCRIPTION [DETAILS]   print the next result
 #   report_results PREFIX <RESULTS                  report each result line
 #                                                   of RESULTS
+#   tap_resume TAP_FILE                             go on numbering after the
+#                                                   results of TAP_FILE
 #   tap_finish                                      the plan and the count
 
 tap_n=0 tap_passed=0 tap_failed=0
@@ -44,6 +47,14 @@ report_results() {
 	while IFS=$'\t' read -r result name details; do
 		report "$result" "$1$name" "$(tr '|' '\n' <<<"$details")"
 	done
+}
+
+# tap_resume(file) - count the results of the TAP report in file, so that
+#	those reported next follow them
+tap_resume() {
+	tap_passed=$(grep -cE '^ok [0-9]+ ' "$1" || true)
+	tap_failed=$(grep -cE '^not ok [0-9]+ ' "$1" || true)
+	tap_n=$((tap_passed + tap_failed))
 }
 
 # tap_finish() - print the plan and the count; fails if a result failed
