@@ -20,8 +20,9 @@
 # with the plan and the count.
 #
 # Usage: selftests.sh rust|c REPO KDIR OUT
-#   SELFTESTS     run only these scripts (names as in the run directory)
-#   KLP_CONVERT   the klp-convert binary (mode "rust")
+#   SELFTESTS        run only these scripts (names as in the run directory)
+#   SCRIPT_TIMEOUT   seconds a script may run in the guest (default 300)
+#   KLP_CONVERT      the klp-convert binary (mode "rust")
 
 set -euo pipefail
 
@@ -193,7 +194,7 @@ sed 's/^/  /' "$manifest"
 
 status=0
 "$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$console" 1800 \
-	"bash $repo/scripts/guest-selftests.sh $run $kdir $scripts" |
+	"SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-300} bash $repo/scripts/guest-selftests.sh $run $kdir $scripts" |
 	tee "$tmp/tap" || status=$?
 
 # The end of the report: whether the guest finished, the kernel's warnings.
