@@ -94,6 +94,7 @@ modules: kernel klp-convert
 	@echo "modules: building our Rust modules (log: out/modules-build.log)"
 	@$(KMAKE) M=$(CURDIR) KRUSTFLAGS=-Dwarnings KLP_CONVERT=$(KLP_CONVERT) modules 2>&1 | \
 		tee $(OUT)/modules-build.log
+	@scripts/check-warnings.sh $(OUT)/modules-build.log $(CURDIR) $(KDIR)
 	@echo "modules: building the upstream C test modules and samples"
 	@$(KMAKE) M=$(C_TEST_MODULES) modules
 	@$(KMAKE) M=$(C_SAMPLES) CONFIG_SAMPLE_LIVEPATCH=m modules
