@@ -18,6 +18,8 @@
 #                      names embed the build path)
 #   KVM=auto|1|0       use KVM if a probe shows it works, force it, or use TCG
 #   SELFTESTS="..."    run only these selftest scripts (make check)
+#   SCRIPT_TIMEOUT=<s> stop a selftest script after this many seconds
+#                      (default 300)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
@@ -44,7 +46,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 export RUSTUP_TOOLCHAIN := $(RUST_VERSION)
 export LIBCLANG_PATH := /usr/lib/llvm-19/lib
 export VNG := $(VENV)/bin/vng
-export KVM KERNEL_SRC SELFTESTS
+export KVM KERNEL_SRC SELFTESTS SCRIPT_TIMEOUT
 
 JOBS  ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Every Rust object goes through clippy-driver: the build is the lint.
@@ -92,6 +94,7 @@ modules: kernel klp-convert
 	@echo "modules: building our Rust modules (log: out/modules-build.log)"
 	@$(KMAKE) M=$(CURDIR) KRUSTFLAGS=-Dwarnings KLP_CONVERT=$(KLP_CONVERT) modules 2>&1 | \
 		tee $(OUT)/modules-build.log
+	@scripts/check-warnings.sh $(OUT)/modules-build.log $(CURDIR) $(KDIR)
 	@echo "modules: building the upstream C test modules and samples"
 	@$(KMAKE) M=$(C_TEST_MODULES) modules
 	@$(KMAKE) M=$(C_SAMPLES) CONFIG_SAMPLE_LIVEPATCH=m modules

@@ -7,62 +7,53 @@
 # The cases of a script are the names of its `start_test` calls. A script
 # prints `TEST: <name> ... ok` for each case that passed and stops at the
 # first one that fails; the cases it did not reach are reported as not run.
-# The kernel crate's livepatch doctests (run by KUnit at boot when it is
-# enabled) and a scan of the kernel log for warnings are reported too.
+# A script that runs longer than its time limit is stopped and reported as
+# timed out, and the next one runs. The results of KUnit (the kernel crate's
+# doctests, run at boot) and of the host's checks ($run/host-results) are
+# reported first. The host adds the scan of the whole console log, the plan
+# and the count (selftests.sh); the last line here, "# guest: N passed,
+# N failed", tells it that the guest got to the end.
 #
 # Usage: guest-selftests.sh RUN_DIR KDIR SCRIPT...
+#   SCRIPT_TIMEOUT   seconds a script may run (default 300)
 
 set -uo pipefail
 
 run=$1
 export KDIR=$2
 shift 2
+limit=${SCRIPT_TIMEOUT:-300}
 
-passed=0 failed=0 n=0
-report() { # report ok|"not ok" description [diagnostics]
-	n=$((n + 1))
-	echo "$1 $n - $2"
-	if [ "$1" = ok ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		[ -z "${3:-}" ] || sed 's/^/# /' <<<"$3"
-	fi
+# shellcheck source=scripts/tap.sh
+. "$(dirname "$0")/tap.sh"
+# shellcheck source=scripts/kunit-tap.sh
+. "$(dirname "$0")/kunit-tap.sh"
+
+# ours() - the result lines of stdin that are failures, or of a doctest of our
+#	kernel crate files (their name prefixes are listed in $run/doctests)
+ours() {
+	local result name details leaf
+	while IFS=$'\t' read -r result name details; do
+		leaf=${name##*/}
+		if [ "$result" = "not ok" ] || grep -qxF "${leaf%_*}" "$run/doctests"; then
+			printf '%s\t%s\t%s\n' "$result" "$name" "$details"
+		fi
+	done
 }
 
-echo "TAP version 13"
-echo "# kernel $(uname -r), $(nproc) CPUs"
-
-# KUnit ran the doctests before init; report those of our kernel crate files,
-# whose name prefixes are listed in $run/doctests.
-doctests=$(dmesg | sed -n 's/.*\(not ok\|ok\) [0-9]* \(rust_doctest_[a-z0-9_]*\)$/\1 \2/p')
-while read -r result name; do
-	grep -qxF "${name%_*}" "$run/doctests" || continue
-	if [ "$result" = ok ]; then
-		report ok "doctest: $name"
-	else
-		report "not ok" "doctest: $name" "$(dmesg | grep -A20 "$name")"
-	fi
-done <<<"$doctests"
-if [ "$n" -eq 0 ]; then
-	report "not ok" "doctests: none of ours ran (is KUnit disabled?)"
-fi
-
-# Checks made on the host before the guest booted.
-if [ -f "$run/host-results" ]; then
-	while IFS=$'\t' read -r result name details; do
-		report "$result" "$name" "$(tr '|' '\n' <<<"$details")"
-	done <"$run/host-results"
-fi
-
-cd "$run" || exit 1
-for script in "$@"; do
+# run_script(script) - run script with the time limit; report its cases and,
+#	if it timed out or failed outside of its cases, that too
+run_script() {
+	local script=$1 cases c start status output failed_before=$tap_failed
 	mapfile -t cases < <(sed -n 's/^start_test "\(.*\)"$/\1/p' "$script")
+	echo "guest-selftests: running $script" >/dev/kmsg
 	start=$(date +%s)
-	output=$(bash "./$script" 2>&1)
+	# The output goes to a file: a process the time limit could not kill
+	# (stuck in the kernel) would keep a pipe open.
+	timeout -k 10 "$limit" bash "./$script" >"$log" 2>&1
 	status=$?
+	output=$(<"$log")
 	echo "# $script: exit $status in $(($(date +%s) - start)) s"
-	failed_before=$failed
 	for c in "${cases[@]}"; do
 		if grep -qxF "TEST: $c ... ok" <<<"$output"; then
 			report ok "$script: $c"
@@ -72,19 +63,36 @@ for script in "$@"; do
 			report "not ok" "$script: $c # not run"
 		fi
 	done
-	# A script that failed outside of its cases still fails the run.
-	if [ "$status" -ne 0 ] && [ "$failed" -eq "$failed_before" ]; then
+	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+		report "not ok" "$script: timed out after $limit s" "$output"
+	elif [ "$status" -ne 0 ] && [ "$tap_failed" -eq "$failed_before" ]; then
+		# A script that failed outside of its cases still fails the run.
 		report "not ok" "$script: exit status $status" "$output"
 	fi
-done
+}
 
-warnings=$(dmesg | grep -E -A10 'WARNING:|BUG:|Oops|Call Trace:' || true)
-if [ -z "$warnings" ]; then
-	report ok "kernel log: no WARNING, BUG or Oops"
+echo "TAP version 13"
+echo "# kernel $(uname -r), $(nproc) CPUs"
+
+# KUnit ran the doctests before init.
+kunit=$(kunit_results <(dmesg) | ours)
+if [ -n "$kunit" ]; then
+	report_results "kunit: " <<<"$kunit"
 else
-	report "not ok" "kernel log: no WARNING, BUG or Oops" "$warnings"
+	report "not ok" "kunit: none of our doctests ran (is KUnit disabled?)"
 fi
 
-echo "1..$n"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+# Checks made on the host before the guest booted.
+if [ -s "$run/host-results" ]; then
+	report_results "" <"$run/host-results"
+fi
+
+log=$(mktemp)
+cd "$run" || exit 1
+for script in "$@"; do
+	run_script "$script"
+done
+rm -f "$log"
+
+echo "# guest: $tap_passed passed, $tap_failed failed"
+[ "$tap_failed" -eq 0 ]
