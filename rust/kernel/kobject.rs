@@ -67,6 +67,13 @@ impl Attribute {
         // SAFETY: `raw` is valid, so is the place of its field `attr`.
         unsafe { ptr::addr_of!((*self.raw.get()).attr) }
     }
+
+    /// Returns the name of the file.
+    fn name(&self) -> &[u8] {
+        // SAFETY: By the type invariant, `raw` is valid and its name a `'static` string, which
+        // is never written.
+        unsafe { CStr::from_char_ptr((*self.as_raw()).name) }.as_bytes()
+    }
 }
 
 /// The `show` of every [`Attribute`]: calls its [`ShowFn`].
@@ -95,8 +102,11 @@ unsafe extern "C" fn show_callback(
 /// A kobject, that is a directory in sysfs, with read-only [`Attribute`]s as its files.
 ///
 /// It is removed from sysfs, with its files, when dropped: after that, none of its `show`
-/// functions is running or will run. A module keeps it in its module data, so that it goes away
-/// at the latest when the module is unloaded.
+/// functions is running or will run. Nothing else removes it: the files of a `KObject` that is
+/// leaked (with [`core::mem::forget`], in a never-dropped `static`, in a reference cycle) call
+/// the code and read the data of their module after it is unloaded. So creating one is
+/// `unsafe`: a module keeps it in its module data, which is dropped when the module is
+/// unloaded.
 ///
 /// # Invariants
 ///
@@ -121,10 +131,19 @@ unsafe extern "C" fn show_callback(
 /// static ANSWER: Attribute = Attribute::new(c_str!("answer"), show_answer);
 ///
 /// // `/sys/kernel/rust_kobject_doctest/answer` reads `42` while `kobj` exists.
-/// let kobj = KObject::new_in_kernel(c_str!("rust_kobject_doctest"), &[&ANSWER])?;
+/// // SAFETY: `kobj` is dropped before this returns; `ANSWER` is a `static`.
+/// let kobj = unsafe { KObject::new_in_kernel(c_str!("rust_kobject_doctest"), &[&ANSWER]) }?;
 /// drop(kobj);
 /// // The directory is gone, so the name can be used again.
-/// let _kobj = KObject::new_in_kernel(c_str!("rust_kobject_doctest"), &[&ANSWER])?;
+/// // SAFETY: As above.
+/// let _kobj = unsafe { KObject::new_in_kernel(c_str!("rust_kobject_doctest"), &[&ANSWER]) }?;
+///
+/// // A name must not be empty, nor name two files.
+/// // SAFETY: As above.
+/// assert!(unsafe { KObject::new_in_kernel(c_str!(""), &[]) }.is_err());
+/// // SAFETY: As above.
+/// let twice = unsafe { KObject::new_in_kernel(c_str!("rust_kobject_doctest2"), &[&ANSWER, &ANSWER]) };
+/// assert_eq!(twice.err(), Some(EINVAL));
 /// # Ok::<(), Error>(())
 /// ```
 pub struct KObject(NonNull<bindings::kobject>);
@@ -132,9 +151,26 @@ pub struct KObject(NonNull<bindings::kobject>);
 impl KObject {
     /// Creates the directory `/sys/kernel/<name>` with the files of `attributes`.
     ///
-    /// Fails with `ENOMEM`, as `kobject_create_and_add()` reports every error, among them a
-    /// directory of that name that exists already, or with the error of adding a file.
-    pub fn new_in_kernel(name: &CStr, attributes: &[&'static Attribute]) -> Result<Self> {
+    /// Fails with `EINVAL` for an empty name or two attributes of the same name, with `ENOMEM`,
+    /// as `kobject_create_and_add()` reports every error, among them a directory of that name
+    /// that exists already (the kernel warns about the duplicate then), or with the error of
+    /// adding a file.
+    ///
+    /// # Safety
+    ///
+    /// The result must be dropped before the module whose code and data the attributes use is
+    /// unloaded: kept in the module's data, or dropped before its init or exit returns. The
+    /// attributes must be `static` items, not leaked allocations: their lockdep keys must be in
+    /// static storage.
+    pub unsafe fn new_in_kernel(name: &CStr, attributes: &[&'static Attribute]) -> Result<Self> {
+        let repeated = |(i, attr): (usize, &&Attribute)| {
+            attributes[..i]
+                .iter()
+                .any(|other| other.name() == attr.name())
+        };
+        if name.is_empty() || attributes.iter().enumerate().any(repeated) {
+            return Err(EINVAL);
+        }
         // SAFETY: `kernel_kobj` is set by an initcall that runs before any module is loaded or
         // Rust code runs, and is never changed after.
         let parent = unsafe { bindings::kernel_kobj };
@@ -145,8 +181,9 @@ impl KObject {
         for attr in attributes {
             // SAFETY: `kobj.0` is a valid kobject by the type invariant. `attr` is a valid,
             // `'static` `kobj_attribute` by the invariant of `Attribute`, as `kobj_sysfs_ops`
-            // expects of the attributes of this ktype. On error, dropping `kobj` removes the files
-            // added so far.
+            // expects of the attributes of this ktype, in static storage as its lockdep key must
+            // be, by the safety requirements. On error, dropping `kobj` removes the files added so
+            // far.
             to_result(unsafe {
                 bindings::sysfs_create_file_ns(kobj.0.as_ptr(), attr.as_raw(), ptr::null())
             })?;

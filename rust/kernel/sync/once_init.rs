@@ -26,10 +26,11 @@ const READY: u8 = 2;
 ///
 /// The value is pinned: it stays at its place in the `static` until the module is unloaded. Like
 /// any `static`, it is not dropped then, so `T` must not need its destructor: a type with a
-/// [`Drop`] (a `KObject` whose files call the module's code, a `KBox`) would outlive the module or
-/// leak. [`OnceInit::new`] refuses such a `T` at compile time; a [`Mutex`](super::Mutex) or a
-/// [`SpinLock`](super::SpinLock) around plain data is fine. Keep what needs dropping in the
-/// module's own data, which is dropped when the module is removed.
+/// [`Drop`] (a `KBox`) would leak. [`OnceInit::new`] refuses such a `T` at compile time; a
+/// [`Mutex`](super::Mutex) or a [`SpinLock`](super::SpinLock) around plain data is fine. Keep what
+/// needs dropping in the module's own data, which is dropped when the module is removed. The
+/// check is a lint against leaks, not what makes leaking sound: a `ManuallyDrop` passes it, and
+/// the APIs whose values must not be leaked (a `KObject`) are `unsafe` to create.
 ///
 /// # Invariants
 ///

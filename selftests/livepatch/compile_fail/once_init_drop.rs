@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 // expect: a `OnceInit` is never dropped: its value must not need dropping
 
-//! A `OnceInit` is never dropped: a value that needs dropping (here a `KObject`, whose files
-//! would call the module's code after it is removed) is refused.
+//! A `OnceInit` is never dropped: a value that needs dropping (here a `KBox`, which would leak;
+//! a `KObject` would keep files that call the module's code after it is removed) is refused.
 
-use kernel::{c_str, kobject::KObject, prelude::*, sync::OnceInit};
+use kernel::{prelude::*, sync::OnceInit};
 
 module! {
     type: OnceInitDrop,
@@ -12,13 +12,13 @@ module! {
     license: "GPL",
 }
 
-static DIR: OnceInit<KObject> = OnceInit::new();
+static BOXED: OnceInit<KBox<u32>> = OnceInit::new();
 
 struct OnceInitDrop;
 
 impl kernel::Module for OnceInitDrop {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        DIR.init::<Error>(KObject::new_in_kernel(c_str!("once_init_drop"), &[])?)?;
+        BOXED.init::<Error>(KBox::new(42, GFP_KERNEL)?)?;
         Ok(OnceInitDrop)
     }
 }

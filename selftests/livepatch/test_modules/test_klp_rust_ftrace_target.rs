@@ -127,10 +127,14 @@ struct Target {
 
 impl kernel::Module for Target {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let kobj = KObject::new_in_kernel(
-            c_str!("test_klp_rust_ftrace_target"),
-            &[&ANSWER, &COUNTER_FILE, &GREETING, &NAP, &ERROR],
-        )?;
+        // SAFETY: The kobject is kept in the module's data, dropped when the module is removed;
+        // the attributes are `static`s.
+        let kobj = unsafe {
+            KObject::new_in_kernel(
+                c_str!("test_klp_rust_ftrace_target"),
+                &[&ANSWER, &COUNTER_FILE, &GREETING, &NAP, &ERROR],
+            )
+        }?;
         Ok(Self { _kobj: kobj })
     }
 }

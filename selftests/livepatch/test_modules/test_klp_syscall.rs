@@ -95,7 +95,9 @@ impl kernel::Module for TestKlpSyscall {
         // All the tasks given are pending until they call the replacement. `klp_pids` has no
         // sysfs file: its length, the C module's `npids`, does not change.
         NPIDS_PENDING.init(new_mutex!(module_parameters::klp_pids.len(), "kpid_mutex"))?;
-        let kobj = KObject::new_in_kernel(c_str!("test_klp_syscall"), &[&NPIDS])?;
+        // SAFETY: The kobject is kept in the module's data, dropped when the module is removed;
+        // `NPIDS` is a `static`.
+        let kobj = unsafe { KObject::new_in_kernel(c_str!("test_klp_syscall"), &[&NPIDS]) }?;
         Ok(Self { _kobj: kobj })
     }
 }
