@@ -109,8 +109,8 @@ fn dummy_alloc() -> Result<KBox<Dummy>> {
     )?;
 
     // Patch: save the extra memory into a `Leak` shadow variable. A patched `dummy_free()` can
-    // later fetch it to release it. The `KBox` is the constructor of the variable: moved into it
-    // when it is attached, dropped (freed) if that fails.
+    // later fetch it to release it. The `KBox` is the data of the variable: moved into it when
+    // it is attached, dropped (freed) if that fails.
     let n = LEAKS.fetch_add(1, Ordering::Relaxed) + 1;
     let leak = KBox::new(n, GFP_KERNEL)?;
     if let Err(e) = Shadow::<Leak>::alloc(&dummy, leak, GFP_KERNEL) {
@@ -168,7 +168,8 @@ impl Drop for ShadowFix1 {
         // functions any more; they hold no reference to a variable outside of a call.
         // `rust_livepatch_shadow_fix2`, the other user of the id, only checks that a dummy it
         // frees has a variable, without reading it, and frees the variable: whichever of that and
-        // this comes first drops it.
+        // this comes first drops it. The destructor logs and frees a `KBox`, neither of which
+        // sleeps or uses shadow variables.
         unsafe { Shadow::<Leak>::free_all() };
     }
 }

@@ -172,7 +172,7 @@ impl Drop for ShadowFix2 {
         let before = COUNTERS.load(Ordering::Relaxed);
         // SAFETY: The module is being removed, so its patch is disabled and no task runs its
         // functions any more, which hold no reference to a counter outside of a call; nothing
-        // else uses the id.
+        // else uses the id. Dropping a counter only decrements an atomic.
         unsafe { Shadow::<Counter>::free_all() };
         let left = COUNTERS.load(Ordering::Relaxed);
         pr_info!("freed {} counters, {} left\n", before - left, left);

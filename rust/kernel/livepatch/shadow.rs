@@ -12,18 +12,19 @@
 //!
 //! - [`ShadowId`] binds an id to the type of the objects it is attached to and to the type of its
 //!   data, once: a shadow variable is always read as the type it was created as.
-//! - [`Shadow`] has the operations: [`Shadow::alloc`] and [`Shadow::get_or_alloc`] initialise the
-//!   data in place with a [`PinInit`] that may fail (the constructor), [`Shadow::get`] and
-//!   [`Shadow::get_mut`] find it, [`Shadow::free`] and [`Shadow::free_all`] drop and free it (the
-//!   destructor is the data's [`Drop`], preceded by [`ShadowId::release`] where the object is
-//!   needed, as a C destructor gets it).
+//! - [`Shadow`] has the operations: [`Shadow::alloc`] and [`Shadow::get_or_alloc`] attach a value
+//!   (the `unsafe` [`Shadow::alloc_pin_init`] and [`Shadow::get_or_alloc_pin_init`] initialise it
+//!   in place with a [`PinInit`], the C constructor), [`Shadow::get`] and [`Shadow::get_mut`] find
+//!   it, [`Shadow::free`] and [`Shadow::free_all`] drop and free it (the destructor is the data's
+//!   [`Drop`], preceded by [`ShadowId::release`] where the object is needed, as a C destructor
+//!   gets it).
 //!
 //! # Lifetimes
 //!
 //! A shadow variable behaves like a field of its object that is added and removed at run time:
 //! references to it borrow the object. [`Shadow::get`] and the allocators return a shared
 //! reference for as long as the `&Object` they were given, and take nothing more than that, so
-//! any number of contexts may read (`Data` is [`Sync`]; mutate through atomics or locks in it).
+//! any number of contexts may read (`Data` is [`Sync`]; mutate through atomics in it).
 //! [`Shadow::get_mut`] and [`Shadow::free`] take `&mut Object`: nobody else can hold a reference
 //! to the object, hence to its shadow variable, while the one caller changes or frees it.
 //!
@@ -39,13 +40,17 @@
 //! takes that address finds it. That is a leak or a stale value, not a use after free: the
 //! variable is freed by [`Shadow::free_all`] at the latest, and has the right type.
 //!
-//! The constructor and the destructor run in atomic context, under the core's spinlock with
-//! interrupts disabled: they must not sleep (allocate with [`GFP_ATOMIC`]) and must not allocate
-//! or free shadow variables themselves.
+//! # Atomic context
+//!
+//! The core runs constructors and destructors under its spinlock, with interrupts disabled, where
+//! code must not sleep nor use shadow variables (the lock is not recursive). No code of a safe
+//! caller runs there: [`Shadow::alloc`] and [`Shadow::get_or_alloc`] move a value that is ready
+//! into the variable, dropping it after the lock if it is not needed, and [`Shadow::free`] runs
+//! [`ShadowId::release`] and the [`Drop`] of the data before it hands the memory back. The
+//! initializers of [`Shadow::alloc_pin_init`] and [`Shadow::get_or_alloc_pin_init`], and the
+//! destructors that [`Shadow::free_all`] runs, do run under the lock: those are `unsafe`.
 //!
 //! C header: [`include/linux/livepatch.h`](srctree/include/linux/livepatch.h)
-//!
-//! [`GFP_ATOMIC`]: crate::alloc::flags::GFP_ATOMIC
 //!
 //! # Examples
 //!
@@ -76,7 +81,7 @@
 //! let mut conn = Conn { fd: 3 };
 //! assert!(Shadow::<Requests>::get(&conn).is_none());
 //!
-//! // Attach a counter, or find the one attached before. A value is its own constructor.
+//! // Attach a counter, or find the one attached before.
 //! let requests = Shadow::<Requests>::get_or_alloc(&conn, AtomicU32::new(0), GFP_ATOMIC)?;
 //! requests.fetch_add(1, Ordering::Relaxed);
 //! let requests = Shadow::<Requests>::get_or_alloc(&conn, AtomicU32::new(0), GFP_ATOMIC)?;
@@ -98,6 +103,7 @@
 //! ```
 //!
 //! A constructor that fails: its error is the error of the allocation, and nothing is attached.
+//! It initialises the data in place, under the core's spinlock:
 //!
 //! ```
 //! use kernel::init::pin_init_from_closure;
@@ -137,10 +143,13 @@
 //! }
 //!
 //! let mut obj = Object(1);
-//! assert_eq!(Shadow::<Name>::alloc(&obj, name(b""), GFP_KERNEL).err(), Some(EINVAL));
+//! // SAFETY: `name()` neither sleeps (it allocates with `GFP_ATOMIC`) nor uses shadow variables.
+//! let empty = unsafe { Shadow::<Name>::alloc_pin_init(&obj, name(b""), GFP_KERNEL) };
+//! assert_eq!(empty.err(), Some(EINVAL));
 //! assert!(Shadow::<Name>::get(&obj).is_none());
 //!
-//! let n = Shadow::<Name>::alloc(&obj, name(b"one"), GFP_KERNEL)?;
+//! // SAFETY: As above.
+//! let n = unsafe { Shadow::<Name>::alloc_pin_init(&obj, name(b"one"), GFP_KERNEL) }?;
 //! assert_eq!(&n[..], b"one");
 //! // Dropping the `KVec` frees its buffer.
 //! Shadow::<Name>::free(&mut obj);
@@ -206,9 +215,10 @@ use macros::vtable;
 ///   [`Shadow`] handed out may still be used, and not accessed mutably while another reference to
 ///   it may be;
 /// - its data holds nothing of a module: no reference to a module's static data (a `&'static str`
-///   of it, a `static`), no function pointer, closure or trait object of a module's code. A
-///   variable outlives the patch that made it when a cumulative patch takes it over, and is then
-///   used and freed by other modules.
+///   of it, a `static`), no function pointer, closure or trait object of a module's code, no lock
+///   made by `new_mutex!` or `new_spinlock!` (whose lock class and name are statics of the module
+///   that made it). A variable outlives the patch that made it when a cumulative patch takes it
+///   over, and is then used and freed by other modules.
 #[vtable]
 pub unsafe trait ShadowId {
     /// The id (`unsigned long id`), unique to this use of shadow variables in the kernel.
@@ -228,7 +238,8 @@ pub unsafe trait ShadowId {
     /// dropped; this is the place of a C destructor's work that needs the object.
     ///
     /// `obj` is only the object's address: under [`Shadow::free_all`] the object may be gone.
-    /// Runs in atomic context, under the core's spinlock with interrupts disabled.
+    /// Runs in the caller of [`Shadow::free`], or under [`Shadow::free_all`] in atomic context
+    /// (see there).
     fn release(_obj: *const Self::Object, _data: Pin<&mut Self::Data>) {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
@@ -284,41 +295,77 @@ impl<K: ShadowId> Shadow<K> {
         (!data.is_null()).then(|| unsafe { Pin::new_unchecked(&mut *data.cast::<K::Data>()) })
     }
 
-    /// Attaches a new variable to `obj`, constructed by `init`.
+    /// Attaches a new variable to `obj` with the data `value`.
     ///
-    /// The memory is allocated with `flags`; `init` runs only when it is attached, in atomic
-    /// context. Fails with `EEXIST` if `obj` already has a variable of this id, also one that
-    /// another context attaches at the same time, the error of `init` if it fails, or `ENOMEM`.
+    /// The memory is allocated with `flags`. Fails with `EEXIST` if `obj` already has a variable
+    /// of this id, also one that another context attaches at the same time, or with `ENOMEM`; the
+    /// value is dropped then.
     ///
     /// This is `klp_shadow_alloc()` without its warning for an existing variable: it is built on
     /// `klp_shadow_get_or_alloc()`, which tells whether it attached a new one.
-    pub fn alloc(
+    pub fn alloc(obj: &K::Object, value: K::Data, flags: Flags) -> Result<&K::Data> {
+        // SAFETY: Writing a value runs no code of the caller's: its drop, if it is not written,
+        // comes after the core's lock.
+        unsafe { Self::alloc_pin_init(obj, value, flags) }
+    }
+
+    /// Attaches a new variable to `obj`, initialised in place by `init`.
+    ///
+    /// As [`Shadow::alloc`], and fails with the error of `init` too, after which nothing is
+    /// attached. `init` runs only for the variable attached.
+    ///
+    /// # Safety
+    ///
+    /// `init` must neither sleep nor use shadow variables: it runs under the core's spinlock,
+    /// with interrupts disabled.
+    pub unsafe fn alloc_pin_init(
         obj: &K::Object,
         init: impl PinInit<K::Data, Error>,
         flags: Flags,
     ) -> Result<&K::Data> {
-        match Self::attach(obj, init, flags)? {
+        // SAFETY: By the safety requirements.
+        match unsafe { Self::attach(obj, init, flags) }? {
             (data, true) => Ok(data),
             (_, false) => Err(EEXIST),
         }
     }
 
-    /// Returns the variable of `obj`, attaching a new one constructed by `init` if it has none
+    /// Returns the variable of `obj`, attaching a new one with the data `value` if it has none
     /// (`klp_shadow_get_or_alloc()`).
     ///
-    /// The memory is allocated with `flags`; `init` runs only when the variable is attached, in
-    /// atomic context. Fails with the error of `init` or with `ENOMEM`.
-    pub fn get_or_alloc(
+    /// The memory is allocated with `flags`. Fails with `ENOMEM`. The value is dropped unless it
+    /// is attached.
+    pub fn get_or_alloc(obj: &K::Object, value: K::Data, flags: Flags) -> Result<&K::Data> {
+        // SAFETY: As in `alloc`.
+        unsafe { Self::get_or_alloc_pin_init(obj, value, flags) }
+    }
+
+    /// Returns the variable of `obj`, attaching a new one initialised in place by `init` if it
+    /// has none.
+    ///
+    /// As [`Shadow::get_or_alloc`], and fails with the error of `init` too. `init` runs only for
+    /// a variable attached.
+    ///
+    /// # Safety
+    ///
+    /// `init` must neither sleep nor use shadow variables: it runs under the core's spinlock,
+    /// with interrupts disabled.
+    pub unsafe fn get_or_alloc_pin_init(
         obj: &K::Object,
         init: impl PinInit<K::Data, Error>,
         flags: Flags,
     ) -> Result<&K::Data> {
-        Self::attach(obj, init, flags).map(|(data, _)| data)
+        // SAFETY: By the safety requirements.
+        unsafe { Self::attach(obj, init, flags) }.map(|(data, _)| data)
     }
 
     /// Returns the variable of `obj`, attaching a new one constructed by `init` if it has none
     /// (`klp_shadow_get_or_alloc()`), and whether it is new.
-    fn attach<I: PinInit<K::Data, Error>>(
+    ///
+    /// # Safety
+    ///
+    /// As for [`Shadow::alloc_pin_init`].
+    unsafe fn attach<I: PinInit<K::Data, Error>>(
         obj: &K::Object,
         init: I,
         flags: Flags,
@@ -330,7 +377,8 @@ impl<K: ShadowId> Shadow<K> {
         };
         // SAFETY: `klp_shadow_get_or_alloc()` uses `obj` as a key only, allocates room for a
         // `K::Data` aligned as it needs (checked by `LAYOUT`) and calls `construct::<K, I>` at most
-        // once, before returning, with `&mut ctor` as its `ctor_data`, as it requires.
+        // once, before returning, with `&mut ctor` as its `ctor_data`, as it requires; `init`
+        // may run there by the safety requirements.
         let data = unsafe {
             bindings::klp_shadow_get_or_alloc(
                 Self::key(obj),
@@ -355,31 +403,45 @@ impl<K: ShadowId> Shadow<K> {
 
     /// Drops and frees the variable of `obj`, if it has one (`klp_shadow_free()`).
     ///
-    /// [`ShadowId::release`] runs first if `K` has it; both run in atomic context.
+    /// [`ShadowId::release`] runs first if `K` has it, then the data is dropped, both here, before
+    /// the core takes the variable out of its table: no destructor runs under its lock.
     pub fn free(obj: &mut K::Object) {
         let () = Self::LAYOUT;
-        // SAFETY: `klp_shadow_free()` uses `obj` as a key only, and calls the destructor, if
-        // any, at most once, on the variable it removes from the table. Nobody else holds a
-        // reference to the variable while `obj` is borrowed exclusively; the variable is a valid
-        // `K::Data` by the safety requirements of `ShadowId`.
-        unsafe { bindings::klp_shadow_free(Self::key(obj), K::ID, Self::dtor()) };
+        let key = Self::key(obj);
+        if Self::HAS_DTOR {
+            // SAFETY: `klp_shadow_get()` only uses `obj` as a key.
+            let data = unsafe { bindings::klp_shadow_get(key, K::ID) };
+            if data.is_null() {
+                return;
+            }
+            // SAFETY: The variable is a valid `K::Data` by the safety requirements of `ShadowId`,
+            // which nobody else uses while `obj` is borrowed exclusively, and which is freed below
+            // without being used again.
+            unsafe { destruct::<K>(key, data) };
+        }
+        // SAFETY: `klp_shadow_free()` uses `obj` as a key only; the data was dropped above, or
+        // needs no dropping, so there is no destructor to run.
+        unsafe { bindings::klp_shadow_free(key, K::ID, None) };
     }
 
     /// Drops and frees the variables of all objects (`klp_shadow_free_all()`).
     ///
-    /// [`ShadowId::release`] runs first for each if `K` has it; both run in atomic context.
+    /// [`ShadowId::release`] runs first for each if `K` has it, then the data is dropped, both
+    /// under the core's spinlock, with interrupts disabled.
     ///
     /// # Safety
     ///
     /// No reference to a variable of `K` that [`Shadow`] handed out may be used after this call
     /// starts, and none may be used from another context while it runs. This holds in the exit of
     /// a live patch module whose patch alone uses `K`: the patch is disabled and no task runs its
-    /// code any more.
+    /// code any more. The destructors of `K`, its `release` and the [`Drop`] of its data, must
+    /// neither sleep nor use shadow variables.
     pub unsafe fn free_all() {
         let () = Self::LAYOUT;
         // SAFETY: `klp_shadow_free_all()` calls the destructor, if any, once on each variable it
         // removes; no reference to them is used any more by the safety requirements, and they are
-        // valid `K::Data`s by those of `ShadowId`.
+        // valid `K::Data`s by those of `ShadowId`. The destructor may run under the core's lock
+        // by the safety requirements.
         unsafe { bindings::klp_shadow_free_all(K::ID, Self::dtor()) };
     }
 
@@ -432,7 +494,8 @@ unsafe extern "C" fn construct<K: ShadowId, I: PinInit<K::Data, Error>>(
 /// # Safety
 ///
 /// `data` must be a valid `K::Data` of a variable attached to `obj`, which nothing else uses any
-/// more and which is not used after this returns.
+/// more and which is not used after this returns. Where it runs under the core's lock, the
+/// destructors of `K` must allow that.
 unsafe extern "C" fn destruct<K: ShadowId>(obj: *mut c_void, data: *mut c_void) {
     let data = data.cast::<K::Data>();
     if K::HAS_RELEASE {

@@ -6,7 +6,7 @@
 //! [`Shadow::alloc`] on every object at the same time as the other. For each object exactly one
 //! of them must attach a variable and the other get `EEXIST`, without the core's warning for a
 //! duplicate variable (a panic with `panic_on_warn`). The init logs the counts and frees the
-//! variables. Used by `test-rust-shadow.sh`.
+//! variables. Used by `test-rust-shadow-api.sh`.
 
 use core::hint::spin_loop;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
@@ -122,7 +122,8 @@ impl kernel::Module for ShadowRace {
             mine[1] + its[1],
             mine[2] + its[2],
         );
-        // SAFETY: Both contexts are done; no reference to a variable of `Owner` is left.
+        // SAFETY: Both contexts are done; no reference to a variable of `Owner` is left. Its
+        // variables have no destructor.
         unsafe { Shadow::<Owner>::free_all() };
         Ok(ShadowRace)
     }

@@ -176,7 +176,8 @@ fn shadow_alloc<K, T>(obj: &TestObject, gfp: Flags, var: *mut T) -> Result<&Atom
 where
     K: ShadowId<Object = TestObject, Data = AtomicPtr<T>>,
 {
-    let sv = Shadow::<K>::alloc(obj, field(var), gfp);
+    // SAFETY: `field()` only logs, which does not sleep, and uses no shadow variable.
+    let sv = unsafe { Shadow::<K>::alloc_pin_init(obj, field(var), gfp) };
     log_alloc::<K, T>("alloc", obj, gfp, var, &sv);
     sv
 }
@@ -185,7 +186,8 @@ fn shadow_get_or_alloc<K, T>(obj: &TestObject, gfp: Flags, var: *mut T) -> Resul
 where
     K: ShadowId<Object = TestObject, Data = AtomicPtr<T>>,
 {
-    let sv = Shadow::<K>::get_or_alloc(obj, field(var), gfp);
+    // SAFETY: As in `shadow_alloc`.
+    let sv = unsafe { Shadow::<K>::get_or_alloc_pin_init(obj, field(var), gfp) };
     log_alloc::<K, T>("get_or_alloc", obj, gfp, var, &sv);
     sv
 }
@@ -348,7 +350,7 @@ impl kernel::Module for TestKlpShadowVars {
         let ret = run(&mut objs);
         if ret.is_err() {
             // SAFETY: `run` returned: no reference to a variable of either id is alive, and
-            // nothing else uses the ids.
+            // nothing else uses the ids. The destructor of `NField1` only logs.
             unsafe {
                 shadow_free_all::<NField1>(shadow_dtor as *const c_void);
                 shadow_free_all::<NField2>(ptr::null());
