@@ -1,15 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Patch tables declared by hand that share a table: Patch::enable refuses
-# them with EBUSY before the livepatch core sees them, and a patch enabled
-# before with the same tables stays whole. Runs beside the upstream scripts
-# and uses their functions.sh.
+# Patch tables declared by hand that the livepatch core cannot take:
+# Patch::enable refuses tables that another patch or object was given (EBUSY)
+# and names that would give two sysfs directories the same name or one an
+# empty name (EINVAL), before the core sees them; a patch enabled before with
+# the same tables stays whole. Runs beside the upstream scripts and uses their
+# functions.sh.
 
 . $(dirname $0)/functions.sh
 . $(dirname $0)/functions-rust.sh
 
-MOD_LIVEPATCH=test_klp_rust_shared_tables
+MOD_LIVEPATCH=test_klp_rust_tables
 
 setup_config
 
@@ -20,20 +22,39 @@ function check_cmdline() {
 	[[ "$cmdline" == "$1" ]] || die "/proc/cmdline shows '$cmdline', expected '$1'"
 }
 
-
-# - load a patch whose two objects share one function table: its init fails
-#   with EBUSY, and the core has never seen the patch
-
-start_test "rust function table shared by two objects"
+# refused(case, error) - load $MOD_LIVEPATCH with the tables of case, which it
+#	must refuse with error (insmod says "Invalid parameters" for EINVAL);
+#	nothing is patched or loaded
+function refused() {
+	local case="$1" error="$2"
+	load_failing_mod $MOD_LIVEPATCH case=$case
+	[[ "$ret" == *": $error" ]] || die "case $case: expected '$error', got: $ret"
+	[[ ! -e /sys/module/$MOD_LIVEPATCH ]] || die "case $case: $MOD_LIVEPATCH was loaded"
+	check_cmdline "$ORIG_CMDLINE"
+}
 
 ORIG_CMDLINE=$(cat /proc/cmdline)
-load_failing_mod $MOD_LIVEPATCH share_funcs=Y
-[[ "$ret" == *": Device or resource busy" ]] || die "expected EBUSY, got: $ret"
-[[ ! -e /sys/module/$MOD_LIVEPATCH ]] || die "$MOD_LIVEPATCH was loaded"
-check_cmdline "$ORIG_CMDLINE"
 
-check_result "% insmod test_modules/$MOD_LIVEPATCH.ko share_funcs=Y
-insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Device or resource busy"
+
+# - load a patch whose two objects share one function table, one with two
+#   objects of one module, one with one function twice, one with an object
+#   without a name: each init fails, and the core has never seen the patch
+
+start_test "rust tables the livepatch core cannot take"
+
+refused 1 "Device or resource busy"
+refused 2 "Invalid parameters"
+refused 3 "Invalid parameters"
+refused 4 "Invalid parameters"
+
+check_result "% insmod test_modules/$MOD_LIVEPATCH.ko case=1
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Device or resource busy
+% insmod test_modules/$MOD_LIVEPATCH.ko case=2
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid parameters
+% insmod test_modules/$MOD_LIVEPATCH.ko case=3
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid parameters
+% insmod test_modules/$MOD_LIVEPATCH.ko case=4
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid parameters"
 
 
 # - load a module whose two patches share one object table: the first is
@@ -56,10 +77,7 @@ check_cmdline "$ORIG_CMDLINE"
 check_result_except "second patch on the same objects" \
 	"% insmod test_modules/$MOD_LIVEPATCH.ko
 livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
-livepatch: '$MOD_LIVEPATCH': completing patching transition
-livepatch: '$MOD_LIVEPATCH': patching complete
+$(transition_lines $MOD_LIVEPATCH patching)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LIVEPATCH/enabled
 $(transition_lines $MOD_LIVEPATCH unpatching)
 % rmmod $MOD_LIVEPATCH"

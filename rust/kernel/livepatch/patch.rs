@@ -3,7 +3,9 @@
 //! Live patches: `struct klp_patch`.
 
 use super::{table, Func, Object, ObjectTable, StateTable};
-use crate::{bindings, error::to_result, prelude::*, types::Opaque, ThisModule};
+use crate::{
+    bindings, error::to_result, ffi::c_ulong, prelude::*, str::CStr, types::Opaque, ThisModule,
+};
 use core::{
     mem, ptr,
     sync::atomic::{AtomicU8, Ordering},
@@ -96,23 +98,31 @@ impl Patch {
     /// Errors are those of `klp_enable_patch()`, among them `EINVAL` when a function or an object
     /// cannot be resolved or the module is not a live patch module, `ENODEV` when the livepatch
     /// core is not available, `EBUSY` when another transition is in progress, or the error of a
-    /// [`Callbacks::pre_patch`](super::Callbacks::pre_patch); and `EBUSY` when this patch was
+    /// [`Callbacks::pre_patch`](super::Callbacks::pre_patch); `EBUSY` when this patch was
     /// enabled before, a patch can only be enabled once per load of its module, or when one of
     /// its tables was handed to the livepatch core before, by another [`Patch`] or
-    /// [`Object`](super::Object) (see [`Table`](super::Table)).
+    /// [`Object`](super::Object) (see [`Table`](super::Table)); and `EINVAL` when the core would
+    /// give two objects, or two functions of an object, the same sysfs directory, or an object an
+    /// empty name (it would warn).
+    ///
+    /// It sleeps, and takes the core's `klp_mutex`: call it where that is allowed, not from a
+    /// [`Callbacks`](super::Callbacks) function, which runs under that mutex.
     ///
     /// # Safety
     ///
     /// If this returns `Ok` during the init of the module that holds the patch, that init must
     /// succeed: the module loader frees a module whose init fails, whatever references to it
     /// are held, and the enabled patch would be left to the livepatch core with its tables and
-    /// functions freed.
+    /// functions freed. It must not be called in atomic context or under `klp_mutex`.
     ///
     /// [`module_livepatch!`]: crate::module_livepatch
     pub unsafe fn enable(&'static self) -> Result {
         self.state
             .compare_exchange(IDLE, ENABLED, Ordering::Acquire, Ordering::Relaxed)
             .map_err(|_| EBUSY)?;
+        if !self.has_distinct_names() {
+            return Err(EINVAL);
+        }
         if !self.claim_tables() {
             return Err(EBUSY);
         }
@@ -124,6 +134,41 @@ impl Patch {
         to_result(unsafe { bindings::klp_enable_patch(self.raw.get()) })
     }
 
+    /// Returns the objects of the patch: a pointer to each of them, until the end of their table.
+    fn objects(&'static self) -> impl Iterator<Item = *const bindings::klp_object> {
+        // SAFETY: `raw` is no longer written (`state` is `ENABLED`).
+        let mut obj = unsafe { (*self.raw.get()).objs }.cast_const();
+        core::iter::from_fn(move || {
+            // SAFETY: `obj` is in the terminated array of the patch's objects (type invariants),
+            // whose end is the one entry whose `funcs` is `NULL`, which the iterator does not go
+            // beyond; `funcs` is never written after compile time.
+            unsafe {
+                if (*obj).funcs.is_null() {
+                    return None;
+                }
+                let this = obj;
+                obj = obj.add(1);
+                Some(this)
+            }
+        })
+    }
+
+    /// Returns whether the sysfs directories the core would make for the objects of the patch,
+    /// and for the functions of each object, have names of their own (`<module>` or `vmlinux`,
+    /// `<function>,<position>`), and whether no object has an empty name.
+    fn has_distinct_names(&'static self) -> bool {
+        let objects = || self.objects().map(object_name);
+        objects()
+            .enumerate()
+            .all(|(i, name)| !name.is_empty() && objects().take(i).all(|other| other != name))
+            && self.objects().all(|obj| {
+                let funcs = || functions(obj).map(function_name);
+                funcs()
+                    .enumerate()
+                    .all(|(i, name)| funcs().take(i).all(|other| other != name))
+            })
+    }
+
     /// Claims the object table of the patch and the function table of each of its objects,
     /// returning whether all of them were free.
     fn claim_tables(&'static self) -> bool {
@@ -132,19 +177,56 @@ impl Patch {
         let objs = unsafe { (*self.raw.get()).objs };
         // SAFETY: As just said.
         let mut free = unsafe { table::claim::<Object>(objs) };
-        let mut obj = objs;
-        // SAFETY: `obj` is in the terminated array `objs`: the loop stops at its end, the one
-        // entry whose `funcs` is `NULL` (`Object` never has `NULL` `funcs`). Every `funcs` comes
-        // from `FuncTable::as_ptr` (`Object::new`) and is never written after compile time: the
-        // livepatch core only reads it, also while another patch holds the objects.
-        unsafe {
-            while !(*obj).funcs.is_null() {
-                free &= table::claim::<Func>((*obj).funcs);
-                obj = obj.add(1);
-            }
+        for obj in self.objects() {
+            // SAFETY: Every `funcs` comes from `FuncTable::as_ptr` (`Object::new`) and is never
+            // written after compile time: the core only reads it, also while another patch holds
+            // the objects.
+            free &= unsafe { table::claim::<Func>((*obj).funcs) };
         }
         free
     }
+}
+
+/// Returns the functions of the object `obj` of a patch: a pointer to each of them, until the end
+/// of their table.
+fn functions(obj: *const bindings::klp_object) -> impl Iterator<Item = *const bindings::klp_func> {
+    // SAFETY: `obj` is an object of a patch (see `Patch::objects`), whose `funcs` is the array of
+    // a `FuncTable`, never written after compile time.
+    let mut func = unsafe { (*obj).funcs }.cast_const();
+    core::iter::from_fn(move || {
+        // SAFETY: `func` is in that terminated array, whose end is the one entry whose `old_name`
+        // is `NULL` (`Func` never has a `NULL` `old_name`), which the iterator does not go beyond;
+        // `old_name` and `old_sympos` are never written after compile time.
+        unsafe {
+            if (*func).old_name.is_null() {
+                return None;
+            }
+            let this = func;
+            func = func.add(1);
+            Some(this)
+        }
+    })
+}
+
+/// The name of the sysfs directory of the object `obj` of a patch: its module's, or `vmlinux`.
+fn object_name(obj: *const bindings::klp_object) -> &'static [u8] {
+    // SAFETY: `obj` is an object of a patch (see `Patch::objects`), whose `name` is `NULL` or a
+    // `'static` string (type invariants of `Object`).
+    let name = unsafe { (*obj).name };
+    if name.is_null() {
+        return b"vmlinux";
+    }
+    // SAFETY: As just said.
+    unsafe { CStr::from_char_ptr(name) }.as_bytes()
+}
+
+/// What tells the sysfs directory of the function `func` apart: its name and its position, where
+/// the core makes 0 the first (`<function>,<position>`).
+fn function_name(func: *const bindings::klp_func) -> (&'static [u8], c_ulong) {
+    // SAFETY: `func` is a function of a patch (see `functions`), whose `old_name` is a
+    // `'static` string (`Func::new`).
+    let (name, pos) = unsafe { (CStr::from_char_ptr((*func).old_name), (*func).old_sympos) };
+    (name.as_bytes(), pos.max(1))
 }
 
 // SAFETY: Rust code only touches `raw` in `set_replace` and `enable`, which `state` keeps from
