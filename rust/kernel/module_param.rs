@@ -519,8 +519,14 @@ unsafe impl Sync for KernelParam {}
 impl KernelParam {
     /// Creates the entry of the parameter `name` of `module`, stored in `storage`, with the sysfs
     /// permissions `perm` (no sysfs file when 0).
+    ///
+    /// # Safety
+    ///
+    /// `perm` must pass the checks of `VERIFY_OCTAL_PERMISSIONS()` and have no execute bit, which
+    /// sysfs refuses with a warning: [`module!`](crate::prelude::module), the only user, checks
+    /// them.
     #[doc(hidden)]
-    pub const fn new<P: ParamStorage>(
+    pub const unsafe fn new<P: ParamStorage>(
         name: &'static CStr,
         module: &'static ThisModule,
         perm: u16,

@@ -179,7 +179,8 @@ fn parse_fields(group: Group, name: String, ty: String, array_len: Option<String
 }
 
 /// Parses sysfs permissions: `0` or an octal literal (`0o644`), checked as
-/// `VERIFY_OCTAL_PERMISSIONS()` checks them in C.
+/// `VERIFY_OCTAL_PERMISSIONS()` checks them in C, and without the execute bits that sysfs refuses
+/// with a warning.
 fn parse_permissions(text: &str, name: &str) -> u16 {
     let perm = match text {
         "0" => 0,
@@ -198,6 +199,10 @@ fn parse_permissions(text: &str, name: &str) -> u16 {
     assert!(
         other & 2 == 0,
         "Parameter `{name}`: must not be writable by others"
+    );
+    assert!(
+        perm & 0o111 == 0,
+        "Parameter `{name}`: a parameter file cannot be executable"
     );
     assert!(
         user & 4 >= group & 4,
@@ -249,8 +254,10 @@ pub(crate) fn code(params: &[Param], module: &str) -> String {
 
                 #[link_section = \"__param\"]
                 #[used(compiler)]
-                static PARAM: kernel::module_param::KernelParam =
-                    kernel::module_param::KernelParam::new(NAME, &super::THIS_MODULE, {perm}, &{name});
+                // SAFETY: `module!` checked the permissions.
+                static PARAM: kernel::module_param::KernelParam = unsafe {{
+                    kernel::module_param::KernelParam::new(NAME, &super::THIS_MODULE, {perm}, &{name})
+                }};
             }};
             ",
             description = p.description.replace('"', "\\\""),
