@@ -86,7 +86,9 @@ impl Func {
 /// several.
 ///
 /// - `path => new_func`, where `path` is a path the patch module can name (a function of the
-///   `kernel` crate, say): the macro checks that `new_func` has the type of the target.
+///   `kernel` crate, say): the macro checks that the two coerce to one function pointer type,
+///   which refuses other parameter or return types, but not an `unsafe fn` replacement of a safe
+///   target: the safety comment rules that out.
 /// - `"path" => new_func`, for a target the patch module cannot name, in the module the patch
 ///   targets: nothing checks the types.
 ///

@@ -220,11 +220,12 @@ impl PatchedObject {
     /// Returns the state `S` of the patches enabled before the one this object belongs to
     /// (`klp_get_prev_state()`), from the latest of them that declares it; `None` if none does.
     ///
-    /// Only the callbacks of the patch's own transition (the patch being enabled or disabled) see
-    /// a previous state: in the callbacks for a module that is loaded or removed while the patch
-    /// is enabled, even during another patch's transition, this is `None`. A post-unpatch
-    /// callback tells from it whether the patch is being disabled (`None`) or its enabling is
-    /// being reverted (the change stays with the older patch).
+    /// Only callbacks that run while the patch itself is in transition (being enabled or
+    /// disabled) see a previous state, also those for a module loaded or removed then. In the
+    /// callbacks for a module loaded or removed once the patch is enabled, or during another
+    /// patch's transition, this is `None`. So in a post-unpatch callback it tells whether the
+    /// patch is being disabled (`None`) or its enabling reverted (the change stays with the older
+    /// patch) only for an object the transition unpatches, not for a module removed meanwhile.
     pub fn prev_state<S: SystemState>(&self) -> Option<StateRef<'_, S>> {
         // SAFETY: Callbacks run under `klp_mutex`, which keeps the patches registered, and
         // `&self` lasts no longer than the callback.
