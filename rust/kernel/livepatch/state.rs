@@ -34,8 +34,9 @@ use core::{marker::PhantomData, mem, ptr};
 ///
 /// The data must hold nothing of the module that creates it: no reference to its static data
 /// (a `&'static str` of it, a `static`), no function pointer, closure or trait object of its
-/// code. A cumulative patch takes the data over and the module that made it is removed; the data
-/// is then used, and dropped, by the other modules only.
+/// code, no lock made by `new_mutex!` or `new_spinlock!` (whose lock class and name are statics
+/// of that module). A cumulative patch takes the data over and the module that made it is
+/// removed; the data is then used, and dropped, by the other modules only.
 ///
 /// # Examples
 ///
