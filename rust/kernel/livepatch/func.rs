@@ -63,7 +63,13 @@ pub type FuncTable<const N: usize> = Table<Func, N>;
 
 // SAFETY: `Func` is a transparent `Opaque<klp_func>`. `klp_for_each_func_static()` stops at the
 // entry whose `old_name`, `new_func` and `old_sympos` are all zero, and `Func::new` never makes one
-// with a `NULL` `old_name`.
+// with a `NULL` `old_name`, which is what `is_end` looks at.
 unsafe impl TableEntry for Func {
     type Raw = bindings::klp_func;
+
+    unsafe fn is_end(raw: *const bindings::klp_func) -> bool {
+        // SAFETY: `raw` is valid by the safety requirements; `old_name` is never written after
+        // construction.
+        unsafe { (*raw).old_name.is_null() }
+    }
 }

@@ -55,7 +55,14 @@ impl Object {
 pub type ObjectTable<const N: usize> = Table<Object, N>;
 
 // SAFETY: `Object` is a transparent `Opaque<klp_object>`. `klp_for_each_object_static()` stops at
-// the entry whose `funcs` and `name` are both `NULL`, and every `Object` has a `FuncTable`.
+// the entry whose `funcs` and `name` are both `NULL`, and every `Object` has a `FuncTable`, so a
+// `NULL` `funcs`, which is what `is_end` looks at, ends the table.
 unsafe impl TableEntry for Object {
     type Raw = bindings::klp_object;
+
+    unsafe fn is_end(raw: *const bindings::klp_object) -> bool {
+        // SAFETY: `raw` is valid by the safety requirements; `funcs` is never written after
+        // construction (the core only reads it).
+        unsafe { (*raw).funcs.is_null() }
+    }
 }

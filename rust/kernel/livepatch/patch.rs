@@ -136,21 +136,9 @@ impl Patch {
 
     /// Returns the objects of the patch: a pointer to each of them, until the end of their table.
     fn objects(&'static self) -> impl Iterator<Item = *const bindings::klp_object> {
-        // SAFETY: `raw` is no longer written (`state` is `ENABLED`).
-        let mut obj = unsafe { (*self.raw.get()).objs }.cast_const();
-        core::iter::from_fn(move || {
-            // SAFETY: `obj` is in the terminated array of the patch's objects (type invariants),
-            // whose end is the one entry whose `funcs` is `NULL`, which the iterator does not go
-            // beyond; `funcs` is never written after compile time.
-            unsafe {
-                if (*obj).funcs.is_null() {
-                    return None;
-                }
-                let this = obj;
-                obj = obj.add(1);
-                Some(this)
-            }
-        })
+        // SAFETY: `raw` is no longer written (`state` is `ENABLED`); by the type invariants `objs`
+        // comes from `ObjectTable::as_ptr`.
+        unsafe { table::entries::<Object>((*self.raw.get()).objs) }
     }
 
     /// Returns whether the sysfs directories the core would make for the objects of the patch,
@@ -179,7 +167,7 @@ impl Patch {
         let mut free = unsafe { table::claim::<Object>(objs) };
         for obj in self.objects() {
             // SAFETY: Every `funcs` comes from `FuncTable::as_ptr` (`Object::new`) and is never
-            // written after compile time: the core only reads it, also while another patch holds
+            // written after construction: the core only reads it, also while another patch holds
             // the objects.
             free &= unsafe { table::claim::<Func>((*obj).funcs) };
         }
@@ -190,22 +178,9 @@ impl Patch {
 /// Returns the functions of the object `obj` of a patch: a pointer to each of them, until the end
 /// of their table.
 fn functions(obj: *const bindings::klp_object) -> impl Iterator<Item = *const bindings::klp_func> {
-    // SAFETY: `obj` is an object of a patch (see `Patch::objects`), whose `funcs` is the array of
-    // a `FuncTable`, never written after compile time.
-    let mut func = unsafe { (*obj).funcs }.cast_const();
-    core::iter::from_fn(move || {
-        // SAFETY: `func` is in that terminated array, whose end is the one entry whose `old_name`
-        // is `NULL` (`Func` never has a `NULL` `old_name`), which the iterator does not go beyond;
-        // `old_name` and `old_sympos` are never written after compile time.
-        unsafe {
-            if (*func).old_name.is_null() {
-                return None;
-            }
-            let this = func;
-            func = func.add(1);
-            Some(this)
-        }
-    })
+    // SAFETY: `obj` is an object of a patch (see `Patch::objects`), whose `funcs` comes from
+    // `FuncTable::as_ptr` (type invariants of `Object`) and is never written after construction.
+    unsafe { table::entries::<Func>((*obj).funcs) }
 }
 
 /// The name of the sysfs directory of the object `obj` of a patch: its module's, or `vmlinux`.

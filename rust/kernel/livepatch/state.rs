@@ -132,6 +132,12 @@ pub type StateTable<const N: usize> = Table<State, N>;
 // whose `id` is 0, and `State::new` never makes one.
 unsafe impl TableEntry for State {
     type Raw = bindings::klp_state;
+
+    unsafe fn is_end(raw: *const bindings::klp_state) -> bool {
+        // SAFETY: `raw` is valid by the safety requirements; `id` is never written after
+        // construction.
+        unsafe { (*raw).id == 0 }
+    }
 }
 
 /// A state of a patch, as the callbacks of a patch see it.

@@ -14,10 +14,20 @@ use core::{
 /// # Safety
 ///
 /// `Self` must be `#[repr(transparent)]` over `Opaque<Self::Raw>`; an all-zero `Self::Raw` must
-/// end an array of them for the livepatch core, and no value of `Self` may look like that end.
+/// end an array of them for the livepatch core, and no value of `Self` may look like that end,
+/// to the core or to [`TableEntry::is_end`].
 pub unsafe trait TableEntry {
     /// The C structure.
     type Raw;
+
+    /// Returns whether the entry at `raw` ends its array, reading only fields that are never
+    /// written after construction.
+    ///
+    /// # Safety
+    ///
+    /// `raw` must point to an entry of a [`Table`] of `Self`, or to its end.
+    #[doc(hidden)]
+    unsafe fn is_end(raw: *const Self::Raw) -> bool;
 }
 
 /// `N` entries laid out as the C array the livepatch core walks: the entries and the all-zero
@@ -64,6 +74,31 @@ impl<T: TableEntry, const N: usize> Table<T, N> {
             .wrapping_byte_add(offset_of!(Self, entries))
             .cast()
     }
+}
+
+/// Returns the entries of the table whose terminated array starts at `entries`, as pointers, up to
+/// its end.
+///
+/// # Safety
+///
+/// `entries` must have been returned by [`Table::as_ptr`] for a `Table<T, N>` of some `N`.
+pub(crate) unsafe fn entries<T: TableEntry>(
+    entries: *const T::Raw,
+) -> impl Iterator<Item = *const T::Raw> {
+    let mut entry = entries;
+    core::iter::from_fn(move || {
+        // SAFETY: `entry` is in the array of `N + 1` entries that starts at `entries` (by the
+        // safety requirements and the invariants of `Table`): the iterator stops at its end, the
+        // one entry `T::is_end` is true for, and never goes beyond it.
+        unsafe {
+            if T::is_end(entry) {
+                return None;
+            }
+            let this = entry;
+            entry = entry.add(1);
+            Some(this)
+        }
+    })
 }
 
 /// Claims the table whose terminated array starts at `entries`, for the one caller that gets
