@@ -79,7 +79,7 @@ struct Leak;
 // SAFETY: Id 1 is used, by this patch and by `rust_livepatch_shadow_fix2` (or the C fixes, which
 // store a `kmalloc()`ed `int *` and `kfree()` it in their destructor, as dropping a `KBox` does),
 // for the memory of a `struct dummy` of `livepatch-shadow-mod` only, and holds nothing of a
-// module.
+// module. The destructor logs and `kfree()`s, neither of which sleeps or uses shadow variables.
 #[vtable]
 unsafe impl ShadowId for Leak {
     const ID: c_ulong = 1;

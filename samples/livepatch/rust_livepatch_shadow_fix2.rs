@@ -65,7 +65,7 @@ struct Leak;
 // SAFETY: Id 1 is used, by this patch and by `rust_livepatch_shadow_fix1` (or the C fixes, which
 // store a `kmalloc()`ed `int *` and `kfree()` it in their destructor, as dropping a `KBox` does),
 // for the memory of a `struct dummy` of `livepatch-shadow-mod` only, and holds nothing of a
-// module.
+// module. The destructor logs and `kfree()`s, neither of which sleeps or uses shadow variables.
 #[vtable]
 unsafe impl ShadowId for Leak {
     const ID: c_ulong = 1;
@@ -85,7 +85,8 @@ unsafe impl ShadowId for Leak {
 struct Counter;
 
 // SAFETY: Id 2 is used by this patch alone (or the C fix2, which stores an `int`), for counters of
-// `struct dummy`s of `livepatch-shadow-mod`; they hold nothing of a module.
+// `struct dummy`s of `livepatch-shadow-mod`; they hold nothing of a module, and dropping one only
+// decrements an atomic.
 #[vtable]
 unsafe impl ShadowId for Counter {
     const ID: c_ulong = 2;

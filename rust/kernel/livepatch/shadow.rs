@@ -43,12 +43,14 @@
 //! # Atomic context
 //!
 //! The core runs constructors and destructors under its spinlock, with interrupts disabled, where
-//! code must not sleep nor use shadow variables (the lock is not recursive). No code of a safe
-//! caller runs there: [`Shadow::alloc`] and [`Shadow::get_or_alloc`] move a value that is ready
-//! into the variable, dropping it after the lock if it is not needed, and [`Shadow::free`] runs
-//! [`ShadowId::release`] and the [`Drop`] of the data before it hands the memory back. The
-//! initializers of [`Shadow::alloc_pin_init`] and [`Shadow::get_or_alloc_pin_init`], and the
-//! destructors that [`Shadow::free_all`] runs, do run under the lock: those are `unsafe`.
+//! code must not sleep nor use shadow variables (the lock is not recursive). No code of a caller
+//! of the safe functions runs there as a constructor: [`Shadow::alloc`] and
+//! [`Shadow::get_or_alloc`] move a value that is ready into the variable, and drop it after the
+//! lock if it is not needed. The initializers of [`Shadow::alloc_pin_init`] and
+//! [`Shadow::get_or_alloc_pin_init`] do run under the lock: those are `unsafe`. The destructors,
+//! [`ShadowId::release`] and the [`Drop`] of the data, run under the lock too, so that a variable
+//! is taken out of the table and destroyed in one step, whoever else frees it (another patch,
+//! [`Shadow::free_all`], C): that they may is part of the `unsafe` contract of [`ShadowId`].
 //!
 //! C header: [`include/linux/livepatch.h`](srctree/include/linux/livepatch.h)
 //!
@@ -70,7 +72,7 @@
 //! struct Requests;
 //!
 //! // SAFETY: Id 0x2001 is only used for `AtomicU32`s attached to `Conn`s, and the variables
-//! // contain nothing that belongs to a module.
+//! // contain nothing that belongs to a module and have no destructor.
 //! #[vtable]
 //! unsafe impl ShadowId for Requests {
 //!     const ID: kernel::ffi::c_ulong = 0x2001;
@@ -116,7 +118,8 @@
 //! struct Name;
 //!
 //! // SAFETY: Id 0x2002 is only used for `KVec<u8>`s attached to `Object`s; a `KVec` owns its
-//! // buffer, which is freed with it, and refers to nothing of a module.
+//! // buffer, which is freed with it by `kfree()` (which does not sleep), and refers to nothing
+//! // of a module.
 //! #[vtable]
 //! unsafe impl ShadowId for Name {
 //!     const ID: kernel::ffi::c_ulong = 0x2002;
@@ -185,7 +188,8 @@ use macros::vtable;
 /// # }
 /// struct Counter;
 ///
-/// // SAFETY: Id 0x2003 is only used for `AtomicI32`s attached to `Dummy`s.
+/// // SAFETY: Id 0x2003 is only used for `AtomicI32`s attached to `Dummy`s, which hold nothing
+/// // and have no destructor.
 /// #[vtable]
 /// unsafe impl ShadowId for Counter {
 ///     const ID: kernel::ffi::c_ulong = 0x2003;
@@ -218,7 +222,10 @@ use macros::vtable;
 ///   of it, a `static`), no function pointer, closure or trait object of a module's code, no lock
 ///   made by `new_mutex!` or `new_spinlock!` (whose lock class and name are statics of the module
 ///   that made it). A variable outlives the patch that made it when a cumulative patch takes it
-///   over, and is then used and freed by other modules.
+///   over, and is then used and freed by other modules;
+/// - its destructors, [`ShadowId::release`] and the [`Drop`] of `Data`, neither sleep (no
+///   `vfree()`: not a `VBox` nor a `KVVec`) nor use shadow variables: the core runs them under its
+///   spinlock, with interrupts disabled.
 #[vtable]
 pub unsafe trait ShadowId {
     /// The id (`unsigned long id`), unique to this use of shadow variables in the kernel.
@@ -238,8 +245,8 @@ pub unsafe trait ShadowId {
     /// dropped; this is the place of a C destructor's work that needs the object.
     ///
     /// `obj` is only the object's address: under [`Shadow::free_all`] the object may be gone.
-    /// Runs in the caller of [`Shadow::free`], or under [`Shadow::free_all`] in atomic context
-    /// (see there).
+    /// Runs in atomic context, under the core's spinlock with interrupts disabled (see the safety
+    /// requirements).
     fn release(_obj: *const Self::Object, _data: Pin<&mut Self::Data>) {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
@@ -403,25 +410,16 @@ impl<K: ShadowId> Shadow<K> {
 
     /// Drops and frees the variable of `obj`, if it has one (`klp_shadow_free()`).
     ///
-    /// [`ShadowId::release`] runs first if `K` has it, then the data is dropped, both here, before
-    /// the core takes the variable out of its table: no destructor runs under its lock.
+    /// [`ShadowId::release`] runs first if `K` has it; both run in atomic context, under the core's
+    /// spinlock, as the variable is taken out of the table.
     pub fn free(obj: &mut K::Object) {
         let () = Self::LAYOUT;
-        let key = Self::key(obj);
-        if Self::HAS_DTOR {
-            // SAFETY: `klp_shadow_get()` only uses `obj` as a key.
-            let data = unsafe { bindings::klp_shadow_get(key, K::ID) };
-            if data.is_null() {
-                return;
-            }
-            // SAFETY: The variable is a valid `K::Data` by the safety requirements of `ShadowId`,
-            // which nobody else uses while `obj` is borrowed exclusively, and which is freed below
-            // without being used again.
-            unsafe { destruct::<K>(key, data) };
-        }
-        // SAFETY: `klp_shadow_free()` uses `obj` as a key only; the data was dropped above, or
-        // needs no dropping, so there is no destructor to run.
-        unsafe { bindings::klp_shadow_free(key, K::ID, None) };
+        // SAFETY: `klp_shadow_free()` uses `obj` as a key only, and calls the destructor, if
+        // any, at most once, on the variable it removes from the table, under its lock, which the
+        // destructors of `K` allow by the safety requirements of `ShadowId`. Nobody else holds a
+        // reference to the variable while `obj` is borrowed exclusively; the variable is a valid
+        // `K::Data` by the safety requirements of `ShadowId`.
+        unsafe { bindings::klp_shadow_free(Self::key(obj), K::ID, Self::dtor()) };
     }
 
     /// Drops and frees the variables of all objects (`klp_shadow_free_all()`).
@@ -434,14 +432,13 @@ impl<K: ShadowId> Shadow<K> {
     /// No reference to a variable of `K` that [`Shadow`] handed out may be used after this call
     /// starts, and none may be used from another context while it runs. This holds in the exit of
     /// a live patch module whose patch alone uses `K`: the patch is disabled and no task runs its
-    /// code any more. The destructors of `K`, its `release` and the [`Drop`] of its data, must
-    /// neither sleep nor use shadow variables.
+    /// code any more.
     pub unsafe fn free_all() {
         let () = Self::LAYOUT;
         // SAFETY: `klp_shadow_free_all()` calls the destructor, if any, once on each variable it
         // removes; no reference to them is used any more by the safety requirements, and they are
-        // valid `K::Data`s by those of `ShadowId`. The destructor may run under the core's lock
-        // by the safety requirements.
+        // valid `K::Data`s, whose destructors may run under the core's lock, by those of
+        // `ShadowId`.
         unsafe { bindings::klp_shadow_free_all(K::ID, Self::dtor()) };
     }
 
@@ -494,8 +491,7 @@ unsafe extern "C" fn construct<K: ShadowId, I: PinInit<K::Data, Error>>(
 /// # Safety
 ///
 /// `data` must be a valid `K::Data` of a variable attached to `obj`, which nothing else uses any
-/// more and which is not used after this returns. Where it runs under the core's lock, the
-/// destructors of `K` must allow that.
+/// more and which is not used after this returns.
 unsafe extern "C" fn destruct<K: ShadowId>(obj: *mut c_void, data: *mut c_void) {
     let data = data.cast::<K::Data>();
     if K::HAS_RELEASE {

@@ -18,7 +18,8 @@ module! {
 
 struct Counter;
 
-// SAFETY: Id 0x7e570007 is only used here, for `AtomicU32`s attached to `u64`s.
+// SAFETY: Id 0x7e570007 is only used here, for `AtomicU32`s attached to `u64`s, without
+// destructors.
 #[vtable]
 unsafe impl ShadowId for Counter {
     const ID: c_ulong = 0x7e57_0007;

@@ -37,7 +37,7 @@ static WORKER_DONE: AtomicBool = AtomicBool::new(false);
 struct Owner;
 
 // SAFETY: Id 0x7e570004 is only used here, for `AtomicU32`s attached to `u64`s; the data refers to
-// nothing.
+// nothing and has no destructor.
 #[vtable]
 unsafe impl ShadowId for Owner {
     const ID: c_ulong = 0x7e57_0004;

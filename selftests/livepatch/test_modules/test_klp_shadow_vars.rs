@@ -96,7 +96,7 @@ struct NField1;
 
 // SAFETY: Id 0x1234 is only used by this test (and the C test of the same module name, which
 // cannot be loaded at the same time) for `AtomicPtr<c_char>`s attached to `TestObject`s; the test
-// frees them before its init returns.
+// frees them before its init returns. The destructor only logs.
 #[vtable]
 unsafe impl ShadowId for NField1 {
     const ID: c_ulong = 0x1234;
