@@ -37,15 +37,18 @@ ORIG_CMDLINE=$(cat /proc/cmdline)
 
 
 # - load a patch whose two objects share one function table, one with two
-#   objects of one module, one with one function twice, one with an object
-#   without a name: each init fails, and the core has never seen the patch
+#   objects of one module, one with one function twice, and ones with an
+#   object whose name is none of a module (empty, a '/', "enabled",
+#   "vmlinux"): each init fails, and the core has never seen the patch
 
 start_test "rust tables the livepatch core cannot take"
 
 refused 1 "Device or resource busy"
 refused 2 "Invalid parameters"
 refused 3 "Invalid parameters"
-refused 4 "Invalid parameters"
+for case in 4 5 6 7; do
+	refused $case "Invalid parameters"
+done
 
 check_result "% insmod test_modules/$MOD_LIVEPATCH.ko case=1
 insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Device or resource busy
@@ -54,6 +57,12 @@ insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid p
 % insmod test_modules/$MOD_LIVEPATCH.ko case=3
 insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid parameters
 % insmod test_modules/$MOD_LIVEPATCH.ko case=4
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid parameters
+% insmod test_modules/$MOD_LIVEPATCH.ko case=5
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid parameters
+% insmod test_modules/$MOD_LIVEPATCH.ko case=6
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid parameters
+% insmod test_modules/$MOD_LIVEPATCH.ko case=7
 insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Invalid parameters"
 
 

@@ -102,8 +102,8 @@ impl Patch {
     /// enabled before, a patch can only be enabled once per load of its module, or when one of
     /// its tables was handed to the livepatch core before, by another [`Patch`] or
     /// [`Object`](super::Object) (see [`Table`](super::Table)); and `EINVAL` when the core would
-    /// give two objects, or two functions of an object, the same sysfs directory, or an object an
-    /// empty name (it would warn).
+    /// give two objects, or two functions of an object, the same sysfs directory, or an object a
+    /// name that is not one of a module (it would warn).
     ///
     /// It sleeps, and takes the core's `klp_mutex`: call it where that is allowed, not from a
     /// [`Callbacks`](super::Callbacks) function, which runs under that mutex.
@@ -113,14 +113,15 @@ impl Patch {
     /// If this returns `Ok` during the init of the module that holds the patch, that init must
     /// succeed: the module loader frees a module whose init fails, whatever references to it
     /// are held, and the enabled patch would be left to the livepatch core with its tables and
-    /// functions freed. It must not be called in atomic context or under `klp_mutex`.
+    /// functions freed. It must not be called in atomic context or under `klp_mutex`, nor while
+    /// another patch of the module is enabled: both would be `/sys/kernel/livepatch/<module>`.
     ///
     /// [`module_livepatch!`]: crate::module_livepatch
     pub unsafe fn enable(&'static self) -> Result {
         self.state
             .compare_exchange(IDLE, ENABLED, Ordering::Acquire, Ordering::Relaxed)
             .map_err(|_| EBUSY)?;
-        if !self.has_distinct_names() {
+        if !self.has_valid_names() {
             return Err(EINVAL);
         }
         if !self.claim_tables() {
@@ -142,18 +143,18 @@ impl Patch {
     }
 
     /// Returns whether the sysfs directories the core would make for the objects of the patch,
-    /// and for the functions of each object, have names of their own (`<module>` or `vmlinux`,
-    /// `<function>,<position>`), and whether no object has an empty name.
-    fn has_distinct_names(&'static self) -> bool {
+    /// and for the functions of each object, are sound and have names of their own
+    /// (`<module>` or `vmlinux`, `<function>,<position>`).
+    fn has_valid_names(&'static self) -> bool {
         let objects = || self.objects().map(object_name);
         objects()
             .enumerate()
-            .all(|(i, name)| !name.is_empty() && objects().take(i).all(|other| other != name))
+            .all(|(i, name)| is_object_name(name) && objects().take(i).all(|other| other != name))
             && self.objects().all(|obj| {
                 let funcs = || functions(obj).map(function_name);
-                funcs()
-                    .enumerate()
-                    .all(|(i, name)| funcs().take(i).all(|other| other != name))
+                funcs().enumerate().all(|(i, (name, pos))| {
+                    !name.contains(&b'/') && funcs().take(i).all(|other| other != (name, pos))
+                })
             })
     }
 
@@ -183,7 +184,8 @@ fn functions(obj: *const bindings::klp_object) -> impl Iterator<Item = *const bi
     unsafe { table::entries::<Func>((*obj).funcs) }
 }
 
-/// The name of the sysfs directory of the object `obj` of a patch: its module's, or `vmlinux`.
+/// The name of the sysfs directory of the object `obj` of a patch: its module's, or `vmlinux`;
+/// the empty name for a module called `vmlinux`, which [`is_object_name`] refuses.
 fn object_name(obj: *const bindings::klp_object) -> &'static [u8] {
     // SAFETY: `obj` is an object of a patch (see `Patch::objects`), whose `name` is `NULL` or a
     // `'static` string (type invariants of `Object`).
@@ -192,7 +194,34 @@ fn object_name(obj: *const bindings::klp_object) -> &'static [u8] {
         return b"vmlinux";
     }
     // SAFETY: As just said.
-    unsafe { CStr::from_char_ptr(name) }.as_bytes()
+    match unsafe { CStr::from_char_ptr(name) }.as_bytes() {
+        b"vmlinux" => b"",
+        name => name,
+    }
+}
+
+/// The files of the sysfs directory of a patch, which its objects' directories must not take.
+const PATCH_FILES: [&[u8]; 5] = [
+    b"enabled",
+    b"transition",
+    b"force",
+    b"replace",
+    b"stack_order",
+];
+
+/// Returns whether `name` can name the sysfs directory of an object: `vmlinux`, or the name of a
+/// module, made of letters, digits, `_` and `-`, which is not a file of the patch's directory.
+/// A module called `vmlinux` would take the directory of vmlinux, or of the vmlinux object a
+/// cumulative patch adds for it.
+fn is_object_name(name: &[u8]) -> bool {
+    if name == b"vmlinux" {
+        return true;
+    }
+    !name.is_empty()
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !PATCH_FILES.contains(&name)
 }
 
 /// What tells the sysfs directory of the function `func` apart: its name and its position, where

@@ -15,7 +15,8 @@
 //! - 2: a patch with two objects for the same module: `EINVAL`;
 //! - 3: a patch with the same function twice in an object, at positions 0 and 1, which are the
 //!   same: `EINVAL`;
-//! - 4: a patch with an object whose module name is empty: `EINVAL`.
+//! - 4 to 7: a patch with an object whose module name is empty, has a `/` (which sysfs makes
+//!   `!`), is the name of a file of the patch's directory (`enabled`) or is `vmlinux`: `EINVAL`.
 //!
 //! In the cases but the first, the init fails with the error. Used by `test-rust-tables.sh`.
 
@@ -73,11 +74,23 @@ static SAME_FUNC_FUNCS: FuncTable<2> = FuncTable::new([cmdline_func(), cmdline_f
 static SAME_FUNC_OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&SAME_FUNC_FUNCS)]);
 static SAME_FUNC: Patch = Patch::new(&THIS_MODULE, &SAME_FUNC_OBJECTS);
 
-// Case 4: an object without a name.
+// Cases 4 to 7: objects whose names are none of a module.
 static NO_FUNCS3: FuncTable<0> = FuncTable::new([]);
 static NAMELESS_OBJECTS: ObjectTable<1> =
     ObjectTable::new([Object::module(c_str!(""), &NO_FUNCS3)]);
 static NAMELESS: Patch = Patch::new(&THIS_MODULE, &NAMELESS_OBJECTS);
+static NO_FUNCS4: FuncTable<0> = FuncTable::new([]);
+static SLASH_OBJECTS: ObjectTable<1> =
+    ObjectTable::new([Object::module(c_str!("test_klp/callbacks_mod"), &NO_FUNCS4)]);
+static SLASH: Patch = Patch::new(&THIS_MODULE, &SLASH_OBJECTS);
+static NO_FUNCS5: FuncTable<0> = FuncTable::new([]);
+static FILE_OBJECTS: ObjectTable<1> =
+    ObjectTable::new([Object::module(c_str!("enabled"), &NO_FUNCS5)]);
+static FILE: Patch = Patch::new(&THIS_MODULE, &FILE_OBJECTS);
+static NO_FUNCS6: FuncTable<0> = FuncTable::new([]);
+static VMLINUX_OBJECTS: ObjectTable<1> =
+    ObjectTable::new([Object::module(c_str!("vmlinux"), &NO_FUNCS6)]);
+static VMLINUX: Patch = Patch::new(&THIS_MODULE, &VMLINUX_OBJECTS);
 
 struct Tables;
 
@@ -89,6 +102,9 @@ impl kernel::Module for Tables {
             2 => &SAME_MODULE,
             3 => &SAME_FUNC,
             4 => &NAMELESS,
+            5 => &SLASH,
+            6 => &FILE,
+            7 => &VMLINUX,
             _ => return Err(EINVAL),
         };
         // SAFETY: The init succeeds once the patch is enabled.
