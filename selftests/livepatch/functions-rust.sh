@@ -13,6 +13,13 @@ livepatch: '$mod': completing $what transition
 livepatch: '$mod': $what complete"
 }
 
+# test_log() - the kernel log of the current test (since its start_test),
+#	without timestamps
+function test_log() {
+	dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' |
+		sed 's/^\[[ 0-9.]*\] //'
+}
+
 # check_result_except(regex, expect) - check_result() for a kernel log from
 #	which the lines that match regex are dropped first: debug lines that the
 #	core repeats a number of times that depends on timing
@@ -21,11 +28,10 @@ function check_result_except() {
 	local expect="$*"
 	local result
 
-	result=$(dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' | \
+	result=$(test_log | \
 		 grep -e 'livepatch:' -e 'test_klp' | \
 		 grep -v '\(tainting\|taints\) kernel' | \
-		 grep -v -e "$except" | \
-		 sed 's/^\[[ 0-9.]*\] //')
+		 grep -v -e "$except")
 
 	if [[ "$expect" == "$result" ]] ; then
 		echo "ok"

@@ -5,6 +5,7 @@
 # Runs beside the upstream scripts and uses their functions.sh.
 
 . $(dirname $0)/functions.sh
+. $(dirname $0)/functions-rust.sh
 
 MOD_MISSING=test_klp_rust_missing_func
 
@@ -23,8 +24,7 @@ load_failing_mod $MOD_MISSING
 
 [[ ! -e "/sys/module/$MOD_MISSING" ]] || die "module $MOD_MISSING left loaded"
 [[ ! -e "$KLP_SYSFS_DIR/$MOD_MISSING" ]] || die "patch $MOD_MISSING left in sysfs"
-if dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' |
-	grep -E 'WARNING:|BUG:|Oops'; then
+if test_log | grep -E 'WARNING:|BUG:|Oops'; then
 	die "kernel warned while refusing $MOD_MISSING"
 fi
 

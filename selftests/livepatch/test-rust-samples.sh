@@ -6,6 +6,7 @@
 # functions.sh; the samples are in samples/.
 
 . $(dirname $0)/functions.sh
+. $(dirname $0)/functions-rust.sh
 
 MOD_DEMO=rust_livepatch_callbacks_demo
 MOD_TARGET=livepatch_callbacks_mod
@@ -20,9 +21,7 @@ function run() {
 
 # sample_log() - the kernel log of the current test from the samples
 function sample_log() {
-	dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' |
-		grep -e '^% ' -e 'livepatch' | sed 's/^\[[ 0-9.]*\] //' |
-		grep -v '\(tainting\|taints\) kernel'
+	test_log | grep -e '^% ' -e 'livepatch' | grep -v '\(tainting\|taints\) kernel'
 }
 
 

@@ -7,6 +7,7 @@
 # Runs beside the upstream scripts and uses their functions.sh.
 
 . $(dirname $0)/functions.sh
+. $(dirname $0)/functions-rust.sh
 
 MOD_RACE=test_klp_rust_shadow_race
 
@@ -21,8 +22,7 @@ start_test "rust shadow variables attached concurrently"
 
 load_mod $MOD_RACE
 unload_mod $MOD_RACE
-duplicates=$(dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' |
-	     grep -c "Duplicate shadow variable")
+duplicates=$(test_log | grep -c "Duplicate shadow variable")
 (( duplicates == 0 )) || die "the core warned $duplicates times about a duplicate shadow variable"
 
 check_result "% insmod test_modules/$MOD_RACE.ko

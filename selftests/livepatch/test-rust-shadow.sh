@@ -8,6 +8,7 @@
 # functions.sh; the samples are in samples/.
 
 . $(dirname $0)/functions.sh
+. $(dirname $0)/functions-rust.sh
 
 MOD_TARGET=livepatch_shadow_mod
 MOD_FIX1=rust_livepatch_shadow_fix1
@@ -20,12 +21,6 @@ setup_config
 function run() {
 	log "% $*"
 	eval "$@" || die "failed: $*"
-}
-
-# test_log() - the kernel log of the current test, without timestamps
-function test_log() {
-	dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' |
-		sed 's/^\[[ 0-9.]*\] //'
 }
 
 # wait_log(pattern, count) - wait until the test's log has count lines

@@ -19,8 +19,7 @@ setup_config
 # check_no_warning() - the kernel log of the current test has no warning
 function check_no_warning() {
 	local warnings
-	warnings=$(dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' |
-		   grep -A5 'WARNING:')
+	warnings=$(test_log | grep -A5 'WARNING:')
 	[[ -z "$warnings" ]] || die "the kernel warned: $warnings"
 }
 
