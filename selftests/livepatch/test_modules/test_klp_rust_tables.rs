@@ -74,23 +74,23 @@ static SAME_FUNC_FUNCS: FuncTable<2> = FuncTable::new([cmdline_func(), cmdline_f
 static SAME_FUNC_OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&SAME_FUNC_FUNCS)]);
 static SAME_FUNC: Patch = Patch::new(&THIS_MODULE, &SAME_FUNC_OBJECTS);
 
+/// Declares `$patch`, a patch of one object without functions, for the module `$name`.
+macro_rules! named_object_patch {
+    ($patch:ident, $name:literal) => {
+        static $patch: Patch = {
+            static NO_FUNCS: FuncTable<0> = FuncTable::new([]);
+            static OBJECTS: ObjectTable<1> =
+                ObjectTable::new([Object::module(c_str!($name), &NO_FUNCS)]);
+            Patch::new(&THIS_MODULE, &OBJECTS)
+        };
+    };
+}
+
 // Cases 4 to 7: objects whose names are none of a module.
-static NO_FUNCS3: FuncTable<0> = FuncTable::new([]);
-static NAMELESS_OBJECTS: ObjectTable<1> =
-    ObjectTable::new([Object::module(c_str!(""), &NO_FUNCS3)]);
-static NAMELESS: Patch = Patch::new(&THIS_MODULE, &NAMELESS_OBJECTS);
-static NO_FUNCS4: FuncTable<0> = FuncTable::new([]);
-static SLASH_OBJECTS: ObjectTable<1> =
-    ObjectTable::new([Object::module(c_str!("test_klp/callbacks_mod"), &NO_FUNCS4)]);
-static SLASH: Patch = Patch::new(&THIS_MODULE, &SLASH_OBJECTS);
-static NO_FUNCS5: FuncTable<0> = FuncTable::new([]);
-static FILE_OBJECTS: ObjectTable<1> =
-    ObjectTable::new([Object::module(c_str!("enabled"), &NO_FUNCS5)]);
-static FILE: Patch = Patch::new(&THIS_MODULE, &FILE_OBJECTS);
-static NO_FUNCS6: FuncTable<0> = FuncTable::new([]);
-static VMLINUX_OBJECTS: ObjectTable<1> =
-    ObjectTable::new([Object::module(c_str!("vmlinux"), &NO_FUNCS6)]);
-static VMLINUX: Patch = Patch::new(&THIS_MODULE, &VMLINUX_OBJECTS);
+named_object_patch!(NAMELESS, "");
+named_object_patch!(SLASH, "test_klp/callbacks_mod");
+named_object_patch!(FILE, "enabled");
+named_object_patch!(VMLINUX, "vmlinux");
 
 struct Tables;
 
