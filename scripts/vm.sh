@@ -19,6 +19,12 @@
 #                  more than one CPU; 1 makes the upstream scripts about 2.5
 #                  times faster under TCG, as no task runs on another CPU
 #                  when the core tries to switch it)
+#   VM_TCG_THREAD  single (default) or multi: TCG runs the guest CPUs in one
+#                  host thread, or in one each (MTTCG). Under MTTCG, code a
+#                  CPU patches with text_poke_bp() (ftrace, static keys,
+#                  live patches) can still run its int3 on another CPU after
+#                  the kernel's sync_core() IPIs: "Oops: int3" in a function
+#                  ftrace just patched
 
 set -euo pipefail
 
@@ -43,7 +49,8 @@ esac
 if [ "$use_kvm" = 1 ]; then
 	accel=() how=KVM
 else
-	accel=(--disable-kvm) how="TCG (no working KVM)"
+	accel=(--disable-kvm "--qemu-opts=-accel tcg,thread=${VM_TCG_THREAD:-single}")
+	how="TCG (no working KVM), thread=${VM_TCG_THREAD:-single}"
 fi
 echo "vm: booting $image with $how, limit ${limit}s, console log $log"
 
