@@ -1,32 +1,60 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Rust live patching on Linux 6.12: set up, build, boot and test.
+# Rust live patching on Linux 6.12 and 7.x: set up, build, boot and test.
 #
 #   make run              build, boot, load the Rust sample patch, unpatch
-#   make check            all tests: formatting, the upstream livepatch
-#                         selftests against our Rust test modules, our own
-#                         selftests and the kernel crate's livepatch doctests
+#   make check            all tests on every kernel lane: formatting, the
+#                         upstream livepatch selftests of the lane's tree
+#                         against our Rust test modules, our own selftests
+#                         and the kernel crate's livepatch doctests
 #   make check-upstream   the upstream selftests with the upstream C modules
 #   make bench            the cost of an unpatched call to a Rust function
 #                         with an ftrace entry, on the host CPU
 #
 # Variables:
-#   KERNEL_SRC=<dir>   build another 6.12.y tree instead of Debian's
-#                      linux-source-6.12 (it is copied, never modified)
-#   KLP_CACHE=<dir>    where the prepared tree and the tools live
+#   KERNEL=6.12|7.x|all  the kernel lanes (default all; `run` takes the
+#                      first): 6.12 is Debian's linux-source-6.12, 7.x the
+#                      newest linux-source-7.* Debian offers (LINUX_7X)
+#   KERNEL_SRC=<dir>   build this tree for the (one) lane instead of
+#                      Debian's (it is copied, never modified)
+#   KLP_CACHE=<dir>    where the prepared trees and the tools live
 #                      (default ~/.cache/rklp; keep it short: doctest symbol
 #                      names embed the build path)
 #   KVM=auto|1|0       use KVM if a probe shows it works, force it, or use TCG
 #   SELFTESTS="..."    run only these selftest scripts (make check)
 #   SCRIPT_TIMEOUT=<s> stop a selftest script after this many seconds
 #                      (default 300)
+#   SCRIPT_TIMEOUTS="script=<s> ..."  the scripts that need longer
 
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
 
-RUST_VERSION    := 1.95.0
 BINDGEN_VERSION := 0.73.2
 VNG_VERSION     := 1.42
+
+KERNEL ?= all
+LANES  := $(if $(filter all,$(KERNEL)),6.12 7.x,$(KERNEL))
+ifneq ($(filter-out 6.12 7.x,$(LANES)),)
+$(error KERNEL must be 6.12, 7.x or all)
+endif
+ifneq ($(KERNEL_SRC),)
+ifneq ($(words $(LANES)),1)
+$(error KERNEL_SRC= is the tree of one lane: give KERNEL=6.12 or KERNEL=7.x)
+endif
+endif
+# The lane of the single-lane targets (`run`, `lane-check`, ...).
+LANE ?= $(firstword $(LANES))
+
+# Per lane: the rustc (7.x: one with -Zinstrument-mcount=fentry, for Rust
+# ftrace entries without objtool changes; 1.95.0 rejects it), the tree's
+# directory in the cache and the Debian tarball.
+RUST_VERSION_6.12 := 1.95.0
+RUST_VERSION_7.x  := 1.99.0
+RUST_VERSION      := $(RUST_VERSION_$(LANE))
+# Debian's newest 7.x source package and where it comes from (setup.sh
+# fetches it with a private apt configuration).
+LINUX_7X       := linux-source-7.3=7.3.4-1~bpo13+1
+LINUX_7X_SUITE := trixie-backports
 
 # CI may run without HOME: take it from the password database then.
 ifeq ($(HOME),)
@@ -34,9 +62,17 @@ HOME := $(shell getent passwd $$(id -u) | cut -d: -f6)
 endif
 export HOME
 KLP_CACHE ?= $(HOME)/.cache/rklp
-KDIR      := $(KLP_CACHE)/linux
+KDIR_6.12    := $(KLP_CACHE)/linux
+KDIR_7.x     := $(KLP_CACHE)/linux7
+TARBALL_6.12 := /usr/src/linux-source-6.12.tar.xz
+TARBALL_7.x  := $(KLP_CACHE)/debian/$(firstword $(subst =, ,$(LINUX_7X))).tar.xz
+KDIR      := $(KDIR_$(LANE))
 VENV      := $(KLP_CACHE)/venv
-OUT       := $(CURDIR)/out
+OUTS      := $(CURDIR)/out
+OUT       := $(OUTS)/$(LANE)
+# Our modules are built in a copy of their sources per lane (kbuild puts the
+# objects next to the sources).
+BUILD     := $(OUT)/build
 IMAGE     := $(KDIR)/arch/x86/boot/bzImage
 C_TEST_MODULES := $(KDIR)/tools/testing/selftests/livepatch/test_modules
 C_SAMPLES      := $(KDIR)/samples/livepatch
@@ -46,29 +82,31 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 export RUSTUP_TOOLCHAIN := $(RUST_VERSION)
 export LIBCLANG_PATH := /usr/lib/llvm-19/lib
 export VNG := $(VENV)/bin/vng
-export KVM KERNEL_SRC SELFTESTS SCRIPT_TIMEOUT
+export KVM KERNEL_SRC SELFTESTS SCRIPT_TIMEOUT SCRIPT_TIMEOUTS BUILD
 
 JOBS  ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Every Rust object goes through clippy-driver: the build is the lint.
 KMAKE := $(MAKE) -s -C $(KDIR) LLVM=-19 CLIPPY=1 -j$(JOBS)
 
-# Our Rust sources, for rustfmt.
-RUST_SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.rs')
-
-.PHONY: all setup kernel klp-convert modules run check check-upstream bench fmt-check clean
+.PHONY: all setup kernel klp-convert modules run check lane-check check-upstream bench \
+	fmt-check clean
 
 all: modules
 
 setup:
 	@RUST_VERSION=$(RUST_VERSION) BINDGEN_VERSION=$(BINDGEN_VERSION) \
-		VNG_VERSION=$(VNG_VERSION) VENV=$(VENV) scripts/setup.sh
+		VNG_VERSION=$(VNG_VERSION) VENV=$(VENV) LANE=$(LANE) \
+		LINUX_7X=$(LINUX_7X) LINUX_7X_SUITE=$(LINUX_7X_SUITE) \
+		TARBALL=$(TARBALL_$(LANE)) scripts/setup.sh
 
 kernel: setup
 	@mkdir -p $(OUT)
-	@MAKEFLAGS_K="LLVM=-19" scripts/prepare-kernel.sh $(CURDIR) $(KDIR)
-	@echo "kernel: building $(KDIR) (log: out/kernel-build.log)"
+	@MAKEFLAGS_K="LLVM=-19" TARBALL=$(TARBALL_$(LANE)) \
+		scripts/prepare-kernel.sh $(CURDIR) $(KDIR) $(LANE)
+	@echo "kernel: building $(KDIR) with rustc $(RUST_VERSION) (log: $(OUT)/kernel-build.log)"
 	@$(KMAKE) bzImage modules 2>&1 | tee $(OUT)/kernel-build.log
-	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(CURDIR) $(KDIR)
+	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(CURDIR) $(KDIR) $(LANE)
+	@scripts/check-config.sh $(CURDIR) $(KDIR) $(LANE)
 
 # The host tool that turns the .klp.sym.* references of live patch modules
 # into livepatch relocations (scripts/livepatch/klp-convert), built, linted
@@ -88,31 +126,42 @@ modules: kernel klp-convert
 	@mkdir -p $(OUT)
 	@# kbuild does not know that the .ko files depend on klp-convert.
 	@if [ $(KLP_CONVERT) -nt $(OUT)/klp-convert.stamp ]; then \
-		find $(CURDIR)/samples $(CURDIR)/selftests -name '*.ko' -delete; \
+		find $(BUILD) -name '*.ko' -delete 2>/dev/null || true; \
 		touch $(OUT)/klp-convert.stamp; \
 	fi
-	@echo "modules: building our Rust modules (log: out/modules-build.log)"
-	@$(KMAKE) M=$(CURDIR) KRUSTFLAGS=-Dwarnings KLP_CONVERT=$(KLP_CONVERT) modules 2>&1 | \
+	@scripts/mirror-modules.sh $(CURDIR) $(BUILD)
+	@echo "modules: building our Rust modules in $(BUILD) (log: $(OUT)/modules-build.log)"
+	@$(KMAKE) M=$(BUILD) KRUSTFLAGS=-Dwarnings KLP_CONVERT=$(KLP_CONVERT) modules 2>&1 | \
 		tee $(OUT)/modules-build.log
-	@scripts/check-warnings.sh $(OUT)/modules-build.log $(CURDIR) $(KDIR)
+	@scripts/check-warnings.sh $(OUT)/modules-build.log $(CURDIR) $(KDIR) $(LANE)
 	@echo "modules: building the upstream C test modules and samples"
 	@$(KMAKE) M=$(C_TEST_MODULES) modules
 	@$(KMAKE) M=$(C_SAMPLES) CONFIG_SAMPLE_LIVEPATCH=m modules
 
 run: modules
 	@VM_SHOW_KERNEL=1 VM_APPEND=kunit.enable=0 scripts/vm.sh $(IMAGE) $(OUT)/run-console.log 300 \
-		"bash $(CURDIR)/scripts/guest-sample.sh $(CURDIR)/samples/livepatch/rust_livepatch_sample.ko"
+		"bash $(CURDIR)/scripts/guest-sample.sh $(BUILD)/samples/livepatch/rust_livepatch_sample.ko"
 
 fmt-check: setup
-	@echo "fmt-check: rustfmt --check on $(words $(RUST_SOURCES)) files"
-	@rustfmt --check --edition 2021 --config-path $(CURDIR)/.rustfmt.toml \
-		$(RUST_SOURCES)
+	@scripts/fmt-check.sh $(CURDIR)
 
-check: fmt-check modules
-	@KLP_CONVERT=$(KLP_CONVERT) scripts/selftests.sh rust $(CURDIR) $(KDIR) $(OUT)
+# Every lane, one TAP report each, then the count over all of them. A lane
+# whose build fails is a failed lane; the next one still runs.
+check: fmt-check
+	@mkdir -p $(OUTS)
+	@for lane in $(LANES); do \
+		echo "check: kernel lane $$lane (log: $(OUTS)/check-$$lane.log)"; \
+		$(MAKE) --no-print-directory lane-check LANE=$$lane 2>&1 | \
+			tee $(OUTS)/check-$$lane.log || true; \
+	done
+	@scripts/check-summary.sh $(foreach l,$(LANES),$(l):$(OUTS)/check-$(l).log)
+
+# One lane: build it and run its tests.
+lane-check: modules
+	@KLP_CONVERT=$(KLP_CONVERT) scripts/selftests.sh rust $(CURDIR) $(KDIR) $(OUT) $(LANE)
 
 check-upstream: modules
-	@scripts/selftests.sh c $(CURDIR) $(KDIR) $(OUT)
+	@scripts/selftests.sh c $(CURDIR) $(KDIR) $(OUT) $(LANE)
 
 # One binary, with and without the entry padding of CONFIG_RUST_FTRACE_ENTRIES.
 bench: setup
@@ -122,5 +171,4 @@ bench: setup
 	@$(OUT)/ftrace_entry_cost
 
 clean:
-	@if [ -d $(KDIR) ]; then $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf $(OUT)
+	rm -rf $(OUTS)

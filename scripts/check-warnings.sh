@@ -19,15 +19,18 @@
 # so that the next build compiles them again and shows the warning again
 # instead of passing.
 #
-# Usage: check-warnings.sh LOG REPO KDIR
+# Usage: check-warnings.sh LOG REPO KDIR LANE
 
 set -euo pipefail
 
-log=$1 repo=$2 kdir=$3
+log=$1 repo=$2 kdir=$3 lane=$4
 
 # The alternatives of an extended regex for our files and objects.
 files=$( (cd "$repo" && git ls-files --cached --others --exclude-standard \
-		rust Documentation kernel/configs && sed -n 's|^+++ b/||p' patches/*.patch) |
+		rust Documentation kernel/configs &&
+	   git ls-files --cached --others --exclude-standard "versions/$lane" |
+		sed "s|^versions/$lane/||" &&
+	   sed -n 's|^+++ b/||p' "patches/$lane"/*.patch) |
 	sort -u | sed 's/\./\\./g' | paste -sd'|')
 files="$repo/[^:]*|$files"
 objects="$repo/[^:]*\.o|rust/[^:]*\.o"

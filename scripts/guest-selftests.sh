@@ -44,8 +44,12 @@ ours() {
 # run_script(script) - run script with the time limit; report its cases and,
 #	if it timed out or failed outside of its cases, that too
 run_script() {
-	local script=$1 cases c start status output failed_before=$tap_failed
-	mapfile -t cases < <(sed -n 's/^start_test "\(.*\)"$/\1/p' "$script")
+	local script=$1 cases c start status output failed_before=$tap_failed limit=$limit t
+	# SCRIPT_TIMEOUTS="script=seconds ...": the scripts that need longer.
+	for t in ${SCRIPT_TIMEOUTS:-}; do
+		[ "${t%%=*}" != "$script" ] || limit=${t#*=}
+	done
+	mapfile -t cases < <(sed -n 's/^[[:space:]]*start_test "\(.*\)"$/\1/p' "$script")
 	echo "guest-selftests: running $script" >/dev/kmsg
 	start=$(date +%s)
 	# The output goes to a file: a process the time limit could not kill

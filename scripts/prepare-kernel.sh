@@ -10,15 +10,19 @@
 # patch set changed, and the tree is re-configured only when a config
 # fragment changed.
 #
-# Usage: prepare-kernel.sh REPO_DIR KERNEL_DIR
-#   KERNEL_SRC   use this 6.12.y tree instead of Debian's linux-source-6.12
+# Usage: prepare-kernel.sh REPO_DIR KERNEL_DIR LANE
+#   LANE         6.12 or 7.x: which versions/LANE, patches/LANE and
+#                kernel/configs/livepatch_rust-LANE.config go with the tree
+#   TARBALL      the Debian linux-source tarball of the lane
+#   KERNEL_SRC   use this tree of the lane instead of the tarball
 #   MAKEFLAGS_K  extra arguments for the kernel's make (LLVM=-19 ...)
 
 set -euo pipefail
 
 repo=$(realpath "$1")
 tree=$2
-tarball=/usr/src/linux-source-6.12.tar.xz
+lane=$3
+tarball=${TARBALL:?}
 state=$tree/.rklp
 
 log() { printf 'prepare: %s\n' "$*"; }
@@ -50,19 +54,43 @@ extract() {
 	echo "$want" >"$state/origin"
 }
 
-# Copy the files this repository adds to the kernel tree. Files dropped from
-# the repository since the last run are removed from the tree again.
-overlay() {
-	local f new=$state/overlay.new
+# The overlay: "SOURCE TARGET" lines, SOURCE relative to the repository and
+# TARGET to the tree. The files of all lanes, then versions/LANE/, the files
+# of this lane only (what upstream has in the other lane's tree).
+overlay_files() {
 	(cd "$repo" && git ls-files --cached --others --exclude-standard \
-		rust Documentation kernel/configs) | sort >"$new"
-	while read -r f; do
-		[ -f "$repo/$f" ] || continue
-		if ! cmp -s "$repo/$f" "$tree/$f"; then
-			log "overlay $f"
-			install -D -m 644 "$repo/$f" "$tree/$f"
+		rust Documentation kernel/configs) | sed 's/.*/& &/'
+	(cd "$repo" && git ls-files --cached --others --exclude-standard \
+		"versions/$lane") | sed "s|^versions/$lane/\\(.*\\)|& \\1|"
+}
+
+# Copy the files this repository adds to the kernel tree. Files dropped from
+# the repository since the last run are removed from the tree again. An
+# overlay file never replaces a file of the tree's origin: where upstream has
+# the file, it is upstream's, and what we add to it is a patch.
+overlay() {
+	local src f new=$state/overlay.new
+	overlay_files | sort -k2 >"$new.map"
+	cut -d' ' -f2 "$new.map" >"$new"
+	if [ -n "$(cut -d' ' -f2 "$new.map" | uniq -d)" ]; then
+		echo "prepare: overlay files given twice:" \
+			"$(cut -d' ' -f2 "$new.map" | uniq -d)" >&2
+		exit 1
+	fi
+	while read -r src f; do
+		[ -f "$repo/$src" ] || continue
+		if [ -e "$tree/$f" ] &&
+		   ! grep -qxF "$f" "$state/overlay" 2>/dev/null; then
+			echo "prepare: $src would replace upstream's $f" \
+				"(a per-version file belongs in versions/<lane>/)" >&2
+			exit 1
 		fi
-	done <"$new"
+		if ! cmp -s "$repo/$src" "$tree/$f"; then
+			log "overlay $f"
+			install -D -m 644 "$repo/$src" "$tree/$f"
+		fi
+	done <"$new.map"
+	rm -f "$new.map"
 	if [ -f "$state/overlay" ]; then
 		comm -23 "$state/overlay" "$new" | while read -r f; do
 			log "remove $f"
@@ -72,11 +100,11 @@ overlay() {
 	mv "$new" "$state/overlay"
 }
 
-# Apply patches/*.patch in order. When the set changed, revert the set that
+# Apply patches/LANE/*.patch in order. When the set changed, revert the set that
 # was applied before (kept in the state directory) and apply the new one.
 patches() {
 	local p applied=$state/patches
-	if diff -qr "$repo/patches" "$applied" >/dev/null 2>&1; then
+	if diff -qr "$repo/patches/$lane" "$applied" >/dev/null 2>&1; then
 		return
 	fi
 	if [ -d "$applied" ]; then
@@ -87,7 +115,7 @@ patches() {
 		rm -rf "$applied"
 	fi
 	mkdir -p "$applied"
-	for p in "$repo"/patches/*.patch; do
+	for p in "$repo/patches/$lane"/*.patch; do
 		log "apply $(basename "$p")"
 		patch -d "$tree" -p1 -N -s -F0 <"$p"
 		cp "$p" "$applied/"
@@ -97,7 +125,8 @@ patches() {
 configure() {
 	# The guest's needs first: livepatch depends on some of them (SYSFS).
 	local fragments=(kernel/configs/virtme.config
-			 kernel/configs/livepatch_rust.config)
+			 kernel/configs/livepatch_rust.config
+			 "kernel/configs/livepatch_rust-$lane.config")
 	local want
 	want=$(cd "$repo" && cat "${fragments[@]}" | sha256sum)
 	if [ "$(cat "$state/config" 2>/dev/null)" = "$want" ] &&
@@ -107,16 +136,8 @@ configure() {
 	log "configuring: tinyconfig ${fragments[*]##*/}"
 	# shellcheck disable=SC2086
 	make -s -C "$tree" $MAKEFLAGS_K tinyconfig "${fragments[@]##*/}"
-	local opt missing=0
 	# Every option a fragment asks for must have survived olddefconfig.
-	for opt in $(cd "$repo" && cat "${fragments[@]}" |
-		     grep -Eo '^CONFIG_[A-Z0-9_]+=y'); do
-		if ! grep -qx "$opt" "$tree/.config"; then
-			echo "prepare: $opt did not survive configuration" >&2
-			missing=1
-		fi
-	done
-	[ "$missing" -eq 0 ] || exit 1
+	"$repo/scripts/check-config.sh" "$repo" "$tree" "$lane"
 	echo "$want" >"$state/config"
 }
 

@@ -19,16 +19,18 @@
 # whole console log is scanned for kernel warnings and the report finished
 # with the plan and the count.
 #
-# Usage: selftests.sh rust|c REPO KDIR OUT
+# Usage: selftests.sh rust|c REPO KDIR OUT LANE
+#   BUILD            where our modules were built (mirror-modules.sh)
 #   SELFTESTS        run only these scripts (names as in the run directory)
 #   SCRIPT_TIMEOUT   seconds a script may run in the guest (default 300)
+#   SCRIPT_TIMEOUTS  "script=seconds ..." for the scripts that need longer
 #   KLP_CONVERT      the klp-convert binary (mode "rust")
 
 set -euo pipefail
 
-mode=$1 repo=$2 kdir=$3 out=$4
+mode=$1 repo=$2 kdir=$3 out=$4 lane=$5
 upstream=$kdir/tools/testing/selftests/livepatch
-ours=$repo/selftests/livepatch/test_modules
+ours=${BUILD:?}/selftests/livepatch/test_modules
 run=$out/selftests-$mode/livepatch
 console=$out/check-$mode-console.log
 tmp=$(mktemp -d)
@@ -104,6 +106,14 @@ is_rust_ko() {
 	[[ "$(llvm-nm-19 "$1" 2>/dev/null)" == *__IS_RUST_MODULE* ]]
 }
 
+# The upstream test modules that are no live patch and stay C in mode "rust":
+# test_klp_kprobe (7.x) registers a kprobe, which our Rust crate has no
+# abstraction for.
+c_modules="test_klp_kprobe"
+is_c_module() {
+	grep -qxF "$1" <<<"$(tr ' ' '\n' <<<"$c_modules")"
+}
+
 manifest=$run/test_modules/MODULES
 : >"$manifest"
 # add_module(ko) - link ko into test_modules/ and list it in the manifest
@@ -123,12 +133,15 @@ add_module() {
 #	with Rust sources is a Rust module
 check_test_modules() {
 	local name lang ko wrong="" what="the upstream C modules"
-	[ "$mode" = c ] || what="our Rust ports, built from $ours"
+	[ "$mode" = c ] || what="our Rust ports, built from $ours (C: ${c_modules// /, })"
 	while read -r name lang ko; do
 		if [ "$lang" = missing ] || { [ -f "${ko%.ko}.rs" ] && [ "$lang" != Rust ]; }; then
 			wrong+="$name: $lang $ko|"
 		elif ! grep -qx "$name" <<<"$upstream_modules"; then
 			continue
+		elif [ "$mode" = rust ] && is_c_module "$name"; then
+			[ "$lang" = C ] && [ "$ko" = "$upstream/test_modules/$name.ko" ] ||
+				wrong+="$name: $ko is not the upstream C module|"
 		elif [ "$mode" = rust ] && ! { [ "$lang" = Rust ] && [ -f "${ko%.ko}.rs" ] &&
 			grep -qx "obj-m += $name.o" "$ours/Kbuild"; }; then
 			wrong+="$name: $lang $ko is not a Rust module of $ours/Kbuild|"
@@ -144,7 +157,7 @@ check_test_modules() {
 }
 
 for name in $upstream_modules; do
-	if [ "$mode" = rust ]; then
+	if [ "$mode" = rust ] && ! is_c_module "$name"; then
 		add_module "$ours/$name.ko"
 	else
 		add_module "$upstream/test_modules/$name.ko"
@@ -160,7 +173,7 @@ if [ "$mode" = rust ]; then
 		"$repo"/selftests/livepatch/functions-rust.sh "$run/"
 	# Our samples, and the upstream C samples they patch.
 	mkdir "$run/samples"
-	ln -s "$repo"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
+	ln -s "$BUILD"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
 fi
 
@@ -185,18 +198,20 @@ echo "selftests: host checks"
 # the names KUnit gives them
 # (rust/kernel/livepatch/func.rs: rust_doctest_kernel_livepatch_func_rs_<n>).
 (cd "$repo" && git ls-files --cached --others --exclude-standard 'rust/kernel/*.rs' &&
-	sed -n 's|^+++ b/\(rust/kernel/.*\.rs\)$|\1|p' patches/*.patch) | sort -u |
+	git ls-files --cached --others --exclude-standard "versions/$lane/rust/kernel/*.rs" |
+		sed "s|^versions/$lane/||" &&
+	sed -n 's|^+++ b/\(rust/kernel/.*\.rs\)$|\1|p' "patches/$lane"/*.patch) | sort -u |
 	sed 's|^rust/|rust_doctest_|; s|[/.]|_|g' >"$run/doctests"
 
 # SELFTESTS="test-a.sh test-b.sh" runs only those.
 scripts=${SELFTESTS:-$scripts}
 
-echo "selftests: test_modules/ ($mode run):"
+echo "selftests: kernel lane $lane, test_modules/ ($mode run):"
 sed 's/^/  /' "$manifest"
 
 status=0
-"$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$console" 1800 \
-	"SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-300} bash $repo/scripts/guest-selftests.sh $run $kdir $scripts" |
+"$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$console" 3600 \
+	"SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-300} SCRIPT_TIMEOUTS='${SCRIPT_TIMEOUTS:-}' bash $repo/scripts/guest-selftests.sh $run $kdir $scripts" |
 	tee "$tmp/tap" || status=$?
 
 # The end of the report: whether the guest finished, the kernel's warnings.

@@ -7,11 +7,13 @@
 # so running this again is cheap. Versions are pinned in the Makefile and
 # passed in through the environment.
 #
-# Usage: setup.sh   (with RUST_VERSION, BINDGEN_VERSION, VNG_VERSION, VENV set)
+# Usage: setup.sh   (with RUST_VERSION, BINDGEN_VERSION, VNG_VERSION, VENV,
+#                    LANE, TARBALL, LINUX_7X and LINUX_7X_SUITE set)
 
 set -euo pipefail
 
 : "${RUST_VERSION:?}" "${BINDGEN_VERSION:?}" "${VNG_VERSION:?}" "${VENV:?}"
+: "${LANE:?}" "${TARBALL:?}" "${LINUX_7X:?}" "${LINUX_7X_SUITE:?}"
 
 DEB_PACKAGES=(
 	linux-source-6.12
@@ -81,7 +83,34 @@ install_vng() {
 	"$VENV/bin/pip" install -q "virtme-ng==$VNG_VERSION"
 }
 
+# The 7.x lane's source: Debian's linux-source-7.* package, downloaded with a
+# private sources list and lists directory next to the tarball, so that the
+# machine's apt configuration (bookworm here) is not touched, and unpacked.
+fetch_linux_7x() {
+	[ "$LANE" = 7.x ] && [ -z "${KERNEL_SRC:-}" ] && [ ! -f "$TARBALL" ] || return 0
+	local dir pkg deb
+	dir=$(dirname "$TARBALL")/apt
+	pkg=${LINUX_7X%%=*}
+	log "fetching $LINUX_7X from $LINUX_7X_SUITE"
+	mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+		"http://deb.debian.org/debian $LINUX_7X_SUITE main" >"$dir/sources.list"
+	local opts=(-o "Dir::Etc::SourceList=$dir/sources.list"
+		    -o Dir::Etc::SourceParts=/nonexistent
+		    -o "Dir::State::Lists=$dir/lists"
+		    -o "Dir::Cache::archives=$dir/archives")
+	apt-get "${opts[@]}" update -qq
+	rm -f "$dir"/*.deb
+	(cd "$dir" && apt-get "${opts[@]}" download -qq "$LINUX_7X")
+	deb=$(ls "$dir"/"${pkg}"_*.deb)
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xOf - "./usr/src/$pkg.tar.xz" >"$TARBALL.tmp"
+	mv "$TARBALL.tmp" "$TARBALL"
+	rm -f "$deb"
+}
+
 install_debs
+fetch_linux_7x
 install_rust
 install_bindgen
 install_vng

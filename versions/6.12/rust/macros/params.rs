@@ -234,11 +234,8 @@ pub(crate) fn code(params: &[Param], module: &str) -> String {
     );
     for p in params {
         let storage = match &p.array_len {
-            Some(n) => format!(
-                "kernel::module_param::ModuleParamArray<{}, {{ {n} }}>",
-                p.ty
-            ),
-            None => format!("kernel::module_param::ModuleParam<{}>", p.ty),
+            Some(n) => format!("kernel::module_param::ParamArray<{}, {{ {n} }}>", p.ty),
+            None => format!("kernel::module_param::ParamValue<{}>", p.ty),
         };
         write!(
             code,
@@ -254,10 +251,17 @@ pub(crate) fn code(params: &[Param], module: &str) -> String {
 
                 #[link_section = \"__param\"]
                 #[used(compiler)]
-                // SAFETY: `module!` checked the permissions.
-                static PARAM: kernel::module_param::KernelParam = unsafe {{
-                    kernel::module_param::KernelParam::new(NAME, &super::THIS_MODULE, {perm}, &{name})
-                }};
+                static PARAM: kernel::module_param::KernelParam =
+                    // SAFETY: `module!` checked the permissions, and `THIS_MODULE` is the module
+                    // of the parameter.
+                    unsafe {{
+                        kernel::module_param::KernelParam::new(kernel::module_param::kernel_param(
+                            NAME,
+                            super::THIS_MODULE.as_ptr(),
+                            {perm},
+                            &{name},
+                        ))
+                    }};
             }};
             ",
             description = p.description.replace('"', "\\\""),
