@@ -15,6 +15,8 @@ use crate::{
 };
 use core::{fmt, mem, ptr, ptr::NonNull};
 
+mod raw_attr;
+
 /// The function of an [`Attribute`]: writes the content of its file.
 ///
 /// The text is cut short at `PAGE_SIZE - 1` bytes, as `sysfs_emit()` does. An error is the errno
@@ -47,18 +49,14 @@ impl Attribute {
         // SAFETY: All-zero is a valid `struct attribute`: the initial state of the lockdep fields
         // it has with `CONFIG_DEBUG_LOCK_ALLOC`, which C's static attributes also have.
         let mut attr: bindings::attribute = unsafe { mem::zeroed() };
-        attr.name = name.as_char_ptr();
+        attr.name = crate::str::as_char_ptr_in_const_context(name);
         attr.mode = 0o444;
         // INVARIANT: `name` is `'static`, `show` is `show_callback` and `store` is `NULL`.
         // The safety requirements of `show_callback` hold for the calls sysfs makes:
         // `kobj_attr_show()` passes the `kobj_attribute` whose `show` it calls, here the `raw` of
         // this `Attribute`, and `sysfs_kf_seq_show()` a buffer of `PAGE_SIZE` bytes.
         Self {
-            raw: Opaque::new(bindings::kobj_attribute {
-                attr,
-                show: Some(show_callback),
-                store: None,
-            }),
+            raw: Opaque::new(raw_attr::read_only(attr, show_callback)),
             show,
         }
     }
@@ -72,7 +70,7 @@ impl Attribute {
     fn name(&self) -> &[u8] {
         // SAFETY: By the type invariant, `raw` is valid and its name a `'static` string, which
         // is never written.
-        unsafe { CStr::from_char_ptr((*self.as_raw()).name) }.as_bytes()
+        unsafe { CStr::from_char_ptr((*self.as_raw()).name) }.to_bytes()
     }
 }
 

@@ -48,8 +48,8 @@
 //!     seq_print, ThisModule,
 //! };
 //! use core::ffi::{c_int, c_void};
-//! # // SAFETY: Doctests are built in, where `THIS_MODULE` is `NULL`.
-//! # static THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+//! // SAFETY: Doctests are built in, where the module is `NULL`.
+//! static THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
 //!
 //! extern "C" fn cmdline_proc_show(m: &SeqFile, _v: *mut c_void) -> c_int {
 //!     seq_print!(m, "patched\n");
@@ -60,25 +60,25 @@
 //!     // SAFETY: `cmdline_proc_show` has the ABI of `int cmdline_proc_show(struct seq_file *m,
 //!     // void *v)` (fs/proc/cmdline.c): `&SeqFile` is a `struct seq_file *`, and the seq file
 //!     // core serialises `show` calls on a seq file.
-//!     unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as _) },
+//!     unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as *const _) },
 //! ]);
 //! static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
-//! static PATCH: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
+//! static PATCH: Patch = Patch::new(&OBJECTS);
 //!
 //! // SAFETY: This is no module's init. (Only a live patch module can enable a patch; code built
 //! // into the kernel gets `EINVAL`.)
-//! assert_eq!(unsafe { PATCH.enable() }, Err(EINVAL));
+//! assert_eq!(unsafe { PATCH.enable(&THIS_MODULE) }, Err(EINVAL));
 //! // SAFETY: As above. (A patch can only be enabled once.)
-//! assert_eq!(unsafe { PATCH.enable() }, Err(EBUSY));
+//! assert_eq!(unsafe { PATCH.enable(&THIS_MODULE) }, Err(EBUSY));
 //!
 //! // A table belongs to one patch, and a function table to one object.
-//! static OTHER: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
+//! static OTHER: Patch = Patch::new(&OBJECTS);
 //! // SAFETY: As above.
-//! assert_eq!(unsafe { OTHER.enable() }, Err(EBUSY));
+//! assert_eq!(unsafe { OTHER.enable(&THIS_MODULE) }, Err(EBUSY));
 //! static SAME_FUNCS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
-//! static THIRD: Patch = Patch::new(&THIS_MODULE, &SAME_FUNCS);
+//! static THIRD: Patch = Patch::new(&SAME_FUNCS);
 //! // SAFETY: As above.
-//! assert_eq!(unsafe { THIRD.enable() }, Err(EBUSY));
+//! assert_eq!(unsafe { THIRD.enable(&THIS_MODULE) }, Err(EBUSY));
 //! ```
 
 mod callbacks;

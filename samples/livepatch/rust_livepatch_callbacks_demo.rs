@@ -58,7 +58,7 @@ use kernel::{c_str, prelude::*};
 
 kernel::module_livepatch! {
     name: "rust_livepatch_callbacks_demo",
-    author: "Rust for Linux Contributors",
+    authors: ["Rust for Linux Contributors"],
     description: "Rust live patch sample: (un)patching callbacks",
     license: "GPL",
     params: {
@@ -75,7 +75,7 @@ kernel::module_livepatch! {
             // SAFETY: `patched_work_func` has the ABI of `static void busymod_work_func(struct
             // work_struct *work)` in livepatch-callbacks-busymod.c: C calling convention, a
             // pointer it does not use, no return value.
-            unsafe { Func::new(c_str!("busymod_work_func"), patched_work_func as _) },
+            unsafe { Func::new(c_str!("busymod_work_func"), patched_work_func as *const _) },
         ],
     },
 }
@@ -88,7 +88,7 @@ impl Callbacks for Demo {
     /// Runs before an object is patched; its error would stop that.
     fn pre_patch(object: &PatchedObject) -> Result {
         callback_info("pre_patch_callback", object);
-        match module_parameters::pre_patch_ret.get() {
+        match module_parameters::pre_patch_ret.value() {
             0 => Ok(()),
             errno => Err(Error::from_errno(errno)),
         }

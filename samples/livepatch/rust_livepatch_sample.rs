@@ -28,7 +28,7 @@ use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
 
 kernel::module_livepatch! {
     name: "rust_livepatch_sample",
-    author: "Rust for Linux Contributors",
+    authors: ["Rust for Linux Contributors"],
     description: "Rust live patch sample: replace /proc/cmdline",
     license: "GPL",
     objects: {
@@ -37,7 +37,7 @@ kernel::module_livepatch! {
             // cmdline_proc_show(struct seq_file *m, void *v)` in fs/proc/cmdline.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as _) },
+            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as *const _) },
         ],
     },
 }

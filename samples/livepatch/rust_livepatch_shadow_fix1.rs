@@ -41,7 +41,7 @@ use kernel::{c_str, prelude::*};
 kernel::module_livepatch! {
     type: ShadowFix1,
     name: "rust_livepatch_shadow_fix1",
-    author: "Rust for Linux Contributors",
+    authors: ["Rust for Linux Contributors"],
     description: "Rust live patch sample: fix a leak with a shadow variable",
     license: "GPL",
     objects: {
@@ -49,11 +49,11 @@ kernel::module_livepatch! {
             // SAFETY: `livepatch_fix1_dummy_alloc` has the ABI of `struct dummy *dummy_alloc(void)`
             // in livepatch-shadow-mod.c: no parameters, and a pointer to a `kmalloc()`ed `struct
             // dummy`, or `NULL`, returned (`KBox<Dummy>` allocates with `kmalloc()`).
-            unsafe { Func::new(c_str!("dummy_alloc"), livepatch_fix1_dummy_alloc as _) },
+            unsafe { Func::new(c_str!("dummy_alloc"), livepatch_fix1_dummy_alloc as *const _) },
             // SAFETY: `livepatch_fix1_dummy_free` has the ABI of `void dummy_free(struct dummy *d)`
             // in livepatch-shadow-mod.c: a pointer parameter, no return value; see its `// SAFETY:`
             // comment for what it assumes of `d`.
-            unsafe { Func::new(c_str!("dummy_free"), livepatch_fix1_dummy_free as _) },
+            unsafe { Func::new(c_str!("dummy_free"), livepatch_fix1_dummy_free as *const _) },
         ],
     },
 }

@@ -33,7 +33,7 @@ use kernel::{c_str, prelude::*};
 kernel::module_livepatch! {
     type: ShadowFix2,
     name: "rust_livepatch_shadow_fix2",
-    author: "Rust for Linux Contributors",
+    authors: ["Rust for Linux Contributors"],
     description: "Rust live patch sample: add a counter with a shadow variable",
     license: "GPL",
     objects: {
@@ -42,11 +42,11 @@ kernel::module_livepatch! {
             // `bool dummy_check(struct dummy *d, unsigned long jiffies)` in livepatch-shadow-mod.c:
             // `&Dummy` for `d`, which the only caller, the cleanup work, passes valid, holding the
             // mutex of the list the dummy is on; `c_ulong` for `unsigned long`, `bool` for `bool`.
-            unsafe { Func::new(c_str!("dummy_check"), livepatch_fix2_dummy_check as _) },
+            unsafe { Func::new(c_str!("dummy_check"), livepatch_fix2_dummy_check as *const _) },
             // SAFETY: `livepatch_fix2_dummy_free` has the ABI of `void dummy_free(struct dummy *d)`
             // in livepatch-shadow-mod.c: a pointer parameter, no return value; see its `// SAFETY:`
             // comment for what it assumes of `d`.
-            unsafe { Func::new(c_str!("dummy_free"), livepatch_fix2_dummy_free as _) },
+            unsafe { Func::new(c_str!("dummy_free"), livepatch_fix2_dummy_free as *const _) },
         ],
     },
 }

@@ -4,7 +4,7 @@
 //!
 //! See `Documentation/livepatch/callbacks.rst` for when the livepatch core runs them.
 
-use crate::{bindings, error::Result, ffi::c_int, str::CStr, types::Opaque};
+use crate::{bindings, ffi::c_int, prelude::*, str::CStr, types::Opaque};
 use core::ptr;
 use macros::vtable;
 

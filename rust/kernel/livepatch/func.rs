@@ -3,7 +3,7 @@
 //! Patched functions: `struct klp_func` and the tables that hold them.
 
 use super::{Table, TableEntry};
-use crate::{bindings, str::CStr, types::Opaque};
+use crate::{bindings, ffi::c_ulong, str::CStr, types::Opaque};
 use core::{ffi::c_void, mem, ptr};
 
 /// A function to patch and its replacement (`struct klp_func`).
@@ -35,7 +35,7 @@ impl Func {
     /// to the patched object (an integer, a copy written to the caller's buffer).
     pub const unsafe fn new(old_name: &'static CStr, new_func: *const c_void) -> Self {
         Self(Opaque::new(bindings::klp_func {
-            old_name: old_name.as_char_ptr(),
+            old_name: crate::str::as_char_ptr_in_const_context(old_name),
             new_func: new_func.cast_mut(),
             // SAFETY: All other fields are the kernel's bookkeeping, for which all-zero is the
             // initial state the C definitions (`{ .old_name = ..., .new_func = ... }`) also have.
@@ -52,7 +52,7 @@ impl Func {
         // SAFETY: `self` is owned here, so nothing else accesses its value; `new` initialised it.
         let raw = unsafe { ptr::read(self.0.get()) };
         Self(Opaque::new(bindings::klp_func {
-            old_sympos: pos as _,
+            old_sympos: pos as c_ulong,
             ..raw
         }))
     }

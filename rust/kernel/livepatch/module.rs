@@ -18,7 +18,9 @@
 /// parameter) and makes the patch cumulative when true ([`Patch::set_replace`]). `states` lists
 /// the [`SystemState`]s the patch changes, which its callbacks reach through the
 /// [`PatchedObject`] they are given. The other keys are those of [`module!`], in its order;
-/// `params` declares module parameters as there.
+/// `params` declares module parameters as there (`imports_ns` is a key of 7.x only). Note that an
+/// `alias` lets the kernel load the module, and so enable the patch, on demand
+/// (`request_module()`).
 ///
 /// # Examples
 ///
@@ -30,14 +32,14 @@
 ///
 /// kernel::module_livepatch! {
 ///     name: "livepatch_sample",
-///     author: "Rust for Linux Contributors",
+///     authors: ["Rust for Linux Contributors"],
 ///     description: "Replace /proc/cmdline",
 ///     license: "GPL",
 ///     objects: {
 ///         vmlinux: [
 ///             // SAFETY: `cmdline_proc_show` has the ABI of `int cmdline_proc_show(struct
 ///             // seq_file *m, void *v)` (fs/proc/cmdline.c), `&SeqFile` standing for `m`.
-///             unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as _) },
+///             unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as *const _) },
 ///         ],
 ///     },
 /// }
@@ -97,9 +99,12 @@ macro_rules! module_livepatch {
         $(type: $type:ty,)?
         // `tt`, not `literal`: `module!` must see the string literals themselves.
         name: $name:tt,
-        $(author: $author:tt,)?
+        $(authors: $authors:tt,)?
         $(description: $description:tt,)?
         license: $license:tt,
+        $(alias: $alias:tt,)?
+        $(firmware: $firmware:tt,)?
+        $(imports_ns: $imports_ns:tt,)?
         $(params: $params:tt,)?
         $(replace: $replace:expr,)?
         $(states: [$($state:ty),* $(,)?],)?
@@ -108,9 +113,12 @@ macro_rules! module_livepatch {
         $crate::prelude::module! {
             type: LivepatchModule,
             name: $name,
-            $(author: $author,)?
+            $(authors: $authors,)?
             $(description: $description,)?
             license: $license,
+            $(alias: $alias,)?
+            $(firmware: $firmware,)?
+            $(imports_ns: $imports_ns,)?
             livepatch: true,
             $(params: $params,)?
         }
@@ -125,7 +133,7 @@ macro_rules! module_livepatch {
             ]);
 
             static PATCH: $crate::livepatch::Patch =
-                $crate::livepatch::Patch::new(&THIS_MODULE, &OBJECTS)
+                $crate::livepatch::Patch::new(&OBJECTS)
                     $(.states({
                         static STATES: $crate::livepatch::StateTable<
                             { $crate::module_livepatch!(@count $($state)*) }
@@ -139,8 +147,9 @@ macro_rules! module_livepatch {
                 fn init(module: &'static $crate::ThisModule) -> $crate::error::Result<Self> {
                     let data = $crate::module_livepatch!(@init module $($type)?);
                     $(PATCH.set_replace($replace)?;)?
-                    // SAFETY: The init succeeds once the patch is enabled.
-                    unsafe { PATCH.enable() }?;
+                    // SAFETY: `module` holds the patch, and the init succeeds once the patch
+                    // is enabled.
+                    unsafe { PATCH.enable(module) }?;
                     Ok(LivepatchModule(data))
                 }
             }

@@ -26,7 +26,7 @@ impl Object {
 
     /// Functions patched in the module called `name`.
     pub const fn module<const N: usize>(name: &'static CStr, funcs: &'static FuncTable<N>) -> Self {
-        Self::new(name.as_char_ptr(), funcs)
+        Self::new(crate::str::as_char_ptr_in_const_context(name), funcs)
     }
 
     /// Runs the callbacks of `T` around patching and unpatching the object.

@@ -27,27 +27,24 @@ const ENABLED: u8 = 2;
 ///
 /// # Invariants
 ///
-/// `raw.mod` is the module that holds this `static`, `raw.objs` the array of a `'static`
-/// [`ObjectTable`] (from `Table::as_ptr`), `raw.states` `NULL` or that of a [`StateTable`].
-/// Rust code writes `raw` only while it moved `state` from `IDLE` to `CHANGING`, and calls
-/// `klp_enable_patch()` on it at most once, after moving `state` from `IDLE` to `ENABLED`.
+/// `raw.mod` is, when `klp_enable_patch()` is called on it, the module that holds this `static`;
+/// `raw.objs` the array of a `'static` [`ObjectTable`] (from `Table::as_ptr`), `raw.states` `NULL`
+/// or that of a [`StateTable`].
+/// Rust code writes `raw` only while it moved `state` from `IDLE` to `CHANGING`, or in the call
+/// that moved `state` from `IDLE` to `ENABLED`, before it calls `klp_enable_patch()` on it, at
+/// most once.
 pub struct Patch {
     raw: Opaque<bindings::klp_patch>,
     state: AtomicU8,
 }
 
 impl Patch {
-    /// Creates the patch of `objects` held by `module`.
+    /// Creates the patch of `objects`.
     ///
-    /// `module` is `THIS_MODULE`, the module the patch is declared in (the `static` that
-    /// [`module!`](crate::prelude::module) defines in every module).
-    pub const fn new<const N: usize>(
-        module: &'static ThisModule,
-        objects: &'static ObjectTable<N>,
-    ) -> Self {
+    /// Its module, the one it is declared in, is given to [`Patch::enable`].
+    pub const fn new<const N: usize>(objects: &'static ObjectTable<N>) -> Self {
         Self {
             raw: Opaque::new(bindings::klp_patch {
-                mod_: module.as_ptr(),
                 objs: objects.as_ptr(),
                 // SAFETY: The other fields are optional (`states`, `replace`) or the kernel's
                 // bookkeeping, whose initial state is all-zero as in the C definitions.
@@ -110,6 +107,9 @@ impl Patch {
     ///
     /// # Safety
     ///
+    /// `module` must be the module that holds the patch, its tables and its functions: the one
+    /// whose init calls this, which receives it ([`Module::init`](crate::Module::init)).
+    ///
     /// If this returns `Ok` during the init of the module that holds the patch, that init must
     /// succeed: the module loader frees a module whose init fails, whatever references to it
     /// are held, and the enabled patch would be left to the livepatch core with its tables and
@@ -117,10 +117,13 @@ impl Patch {
     /// another patch of the module is enabled: both would be `/sys/kernel/livepatch/<module>`.
     ///
     /// [`module_livepatch!`]: crate::module_livepatch
-    pub unsafe fn enable(&'static self) -> Result {
+    pub unsafe fn enable(&'static self, module: &'static ThisModule) -> Result {
         self.state
             .compare_exchange(IDLE, ENABLED, Ordering::Acquire, Ordering::Relaxed)
             .map_err(|_| EBUSY)?;
+        // SAFETY: Moving `state` to `ENABLED` gave this call the only access to `raw`: the core
+        // has not seen it yet, and other Rust writers need `IDLE`.
+        unsafe { (*self.raw.get()).mod_ = module.as_ptr() };
         if !self.has_valid_names() {
             return Err(EINVAL);
         }
@@ -131,7 +134,7 @@ impl Patch {
         // and this is the only call of `klp_enable_patch()` on them, and no Rust code writes
         // `raw` from now on. No other patch was given the tables: this call claimed them.
         // `raw.mod` is the module holding them, on which the core takes a reference for as long
-        // as it uses them, and which stays loaded by the safety requirements.
+        // as it uses them, and which stays loaded, both by the safety requirements.
         to_result(unsafe { bindings::klp_enable_patch(self.raw.get()) })
     }
 
@@ -194,7 +197,7 @@ fn object_name(obj: *const bindings::klp_object) -> &'static [u8] {
         return b"vmlinux";
     }
     // SAFETY: As just said.
-    match unsafe { CStr::from_char_ptr(name) }.as_bytes() {
+    match unsafe { CStr::from_char_ptr(name) }.to_bytes() {
         b"vmlinux" => b"",
         name => name,
     }
@@ -230,7 +233,7 @@ fn function_name(func: *const bindings::klp_func) -> (&'static [u8], c_ulong) {
     // SAFETY: `func` is a function of a patch (see `functions`), whose `old_name` is a
     // `'static` string (`Func::new`).
     let (name, pos) = unsafe { (CStr::from_char_ptr((*func).old_name), (*func).old_sympos) };
-    (name.as_bytes(), pos.max(1))
+    (name.to_bytes(), pos.max(1))
 }
 
 // SAFETY: Rust code only touches `raw` in `set_replace` and `enable`, which `state` keeps from

@@ -10,7 +10,7 @@
 //! [`klp_rust_func!`]: crate::klp_rust_func
 
 use super::Func;
-use crate::{build_assert, str::CStr};
+use crate::{prelude::build_assert, str::CStr};
 use core::ffi::c_void;
 
 /// The Rust path of a patched function, for the module build to resolve (`N` counts its NUL).

@@ -165,7 +165,7 @@ use crate::{
     bindings,
     error::{code::*, Error, Result},
     ffi::{c_int, c_ulong, c_void},
-    init::PinInit,
+    prelude::PinInit,
 };
 use core::{
     marker::PhantomData,
@@ -313,7 +313,7 @@ impl<K: ShadowId> Shadow<K> {
     pub fn alloc(obj: &K::Object, value: K::Data, flags: Flags) -> Result<&K::Data> {
         // SAFETY: Writing a value runs no code of the caller's: its drop, if it is not written,
         // comes after the core's lock.
-        unsafe { Self::alloc_pin_init(obj, value, flags) }
+        unsafe { Self::alloc_pin_init(obj, by_value(value), flags) }
     }
 
     /// Attaches a new variable to `obj`, initialised in place by `init`.
@@ -344,7 +344,7 @@ impl<K: ShadowId> Shadow<K> {
     /// is attached.
     pub fn get_or_alloc(obj: &K::Object, value: K::Data, flags: Flags) -> Result<&K::Data> {
         // SAFETY: As in `alloc`.
-        unsafe { Self::get_or_alloc_pin_init(obj, value, flags) }
+        unsafe { Self::get_or_alloc_pin_init(obj, by_value(value), flags) }
     }
 
     /// Returns the variable of `obj`, attaching a new one initialised in place by `init` if it
@@ -457,6 +457,18 @@ struct Ctor<I> {
     result: Option<Result>,
 }
 
+/// Returns the initializer that moves `value` into place.
+fn by_value<T>(value: T) -> impl PinInit<T, Error> {
+    // SAFETY: The closure writes a valid `T` to its slot, which is valid for writes by the safety
+    // requirements of initializers, and succeeds.
+    unsafe {
+        crate::init::pin_init_from_closure(move |slot: *mut T| {
+            slot.write(value);
+            Ok(())
+        })
+    }
+}
+
 /// The constructor of the variables of `K`, which runs the initializer `I` of a [`Ctor`].
 ///
 /// # Safety
@@ -474,7 +486,7 @@ unsafe extern "C" fn construct<K: ShadowId, I: PinInit<K::Data, Error>>(
         // SAFETY: `data` is a valid, aligned slot for a `K::Data` that does not move until it is
         // freed by the safety requirements; on error the core frees it without using it, which
         // `PinInit` allows.
-        Some(init) => unsafe { init.__pinned_init(data.cast()) },
+        Some(init) => unsafe { crate::sync::once_init::in_place::init(init, data.cast()) },
         // The core calls the constructor at most once.
         None => Err(EINVAL),
     };

@@ -16,8 +16,9 @@
 
 use super::{PatchedObject, Table, TableEntry};
 use crate::{
-    bindings, build_assert,
+    bindings,
     ffi::{c_ulong, c_void},
+    prelude::build_assert,
     sync::Arc,
     types::Opaque,
 };
@@ -242,10 +243,12 @@ impl PatchedObject {
     /// Returns the patch this object belongs to.
     fn patch(&self) -> *mut bindings::klp_patch {
         // SAFETY: Callbacks run on an object of a registered patch, whose kobject is a child of
-        // the patch's (`klp_init_object()`).
+        // the patch's (`klp_init_object()`): `parent` is the `kobj` of a `struct klp_patch`.
         unsafe {
             let parent = (*self.as_raw()).kobj.parent;
-            crate::container_of!(parent, bindings::klp_patch, kobj).cast_mut()
+            parent
+                .byte_sub(mem::offset_of!(bindings::klp_patch, kobj))
+                .cast::<bindings::klp_patch>()
         }
     }
 

@@ -9,6 +9,9 @@ use core::{
     sync::atomic::{AtomicU8, Ordering},
 };
 
+// Per kernel version: the name of the method that runs an initializer.
+pub(crate) mod in_place;
+
 /// `OnceInit::state`: not initialised.
 const EMPTY: u8 = 0;
 /// `OnceInit::state`: being initialised by `init`.
@@ -103,7 +106,7 @@ impl<T> OnceInit<T> {
         // SAFETY: The slot is valid for writes, and moving `state` to `BUSY` gave this call the
         // only access to it: `get` reads it only when `READY`, other `init`s need `EMPTY`. It is
         // in a `static`, so it never moves. If `init` fails, the slot is left as uninitialised.
-        match unsafe { init.__pinned_init(self.value.get().cast::<T>()) } {
+        match unsafe { in_place::init(init, self.value.get().cast::<T>()) } {
             Ok(()) => {
                 // INVARIANT: The value is initialised, and nothing writes it from now on.
                 self.state.store(READY, Ordering::Release);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: error[E0133]: call to unsafe function `KernelParam::new` is unsafe and requires unsafe block
+// expect: kernel_param` is unsafe and requires unsafe block
 
 //! The `__param` entries that `module!` writes are `unsafe` to make by hand: their permissions
 //! are checked by `module!` only (0666 here, which sysfs refuses with a warning).
 
-use kernel::module_param::{KernelParam, ModuleParam};
+use kernel::module_param::{kernel_param, KernelParam, ParamValue};
 use kernel::{c_str, prelude::*};
 
 module! {
@@ -13,11 +13,16 @@ module! {
     license: "GPL",
 }
 
-static VALUE: ModuleParam<i32> = ModuleParam::<i32>::new(0);
+static VALUE: ParamValue<i32> = ParamValue::<i32>::new(0);
 
 #[link_section = "__param"]
 #[used]
-static PARAM: KernelParam = KernelParam::new(c_str!("value"), &THIS_MODULE, 0o666, &VALUE);
+static PARAM: KernelParam = KernelParam::new(kernel_param(
+    c_str!("value"),
+    core::ptr::null_mut(),
+    0o666,
+    &VALUE,
+));
 
 struct KernelParamSafe;
 

@@ -11,7 +11,7 @@ module! {
     name: "param_executable",
     license: "GPL",
     params: {
-        p: i32 { default: 0, permissions: 0o744, description: "an executable parameter" },
+        p: i32 { default: 0, permissions: 0o744, description: "an executable parameter", },
     },
 }
 

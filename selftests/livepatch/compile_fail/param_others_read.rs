@@ -11,7 +11,7 @@ module! {
     name: "param_others_read",
     license: "GPL",
     params: {
-        p: i32 { default: 0, permissions: 0o404, description: "readable by others, not group" },
+        p: i32 { default: 0, permissions: 0o404, description: "readable by others, not group", },
     },
 }
 

@@ -23,16 +23,16 @@ extern "C" fn cmdline_proc_show(m: &SeqFile, _v: *mut c_void) -> c_int {
 static FUNCS: FuncTable<1> = FuncTable::new([
     // SAFETY: `cmdline_proc_show` has the ABI of `int cmdline_proc_show(struct seq_file *m, void
     // *v)`.
-    unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as _) },
+    unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as *const _) },
 ]);
 static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
-static PATCH: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
+static PATCH: Patch = Patch::new(&OBJECTS);
 
 struct EnableSafe;
 
 impl kernel::Module for EnableSafe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable()?;
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        PATCH.enable(module)?;
         // The module would be freed with the patch enabled.
         Err(EINVAL)
     }

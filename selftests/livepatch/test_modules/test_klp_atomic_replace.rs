@@ -12,7 +12,7 @@ use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
 
 kernel::module_livepatch! {
     name: "test_klp_atomic_replace",
-    author: "Joe Lawrence <joe.lawrence@redhat.com>",
+    authors: ["Joe Lawrence <joe.lawrence@redhat.com>"],
     description: "Livepatch test: atomic replace",
     license: "GPL",
     params: {
@@ -22,14 +22,14 @@ kernel::module_livepatch! {
             description: "replace (default=0)",
         },
     },
-    replace: module_parameters::replace.get() != 0,
+    replace: module_parameters::replace.value() != 0,
     objects: {
         vmlinux: [
             // SAFETY: `livepatch_meminfo_proc_show` has the ABI of `static int
             // meminfo_proc_show(struct seq_file *m, void *v)` in fs/proc/meminfo.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("meminfo_proc_show"), livepatch_meminfo_proc_show as _) },
+            unsafe { Func::new(c_str!("meminfo_proc_show"), livepatch_meminfo_proc_show as *const _) },
         ],
     },
 }

@@ -21,7 +21,7 @@ use kernel::{
 module! {
     type: CallbacksBusy,
     name: "test_klp_callbacks_busy",
-    author: "Joe Lawrence <joe.lawrence@redhat.com>",
+    authors: ["Joe Lawrence <joe.lawrence@redhat.com>"],
     description: "Livepatch test: busy target module",
     license: "GPL",
     params: {
@@ -67,7 +67,7 @@ extern "C" fn busymod_work_func(busy: &Busy) {
     busy.wake.notify_all();
 
     // Sleep in rounds of 20 ms until the sysfs writer clears the flag.
-    while module_parameters::block_transition.get() {
+    while module_parameters::block_transition.value() {
         let _ = busy
             .wake
             .wait_interruptible_timeout(&mut started, msecs_to_jiffies(20));
@@ -101,7 +101,7 @@ impl kernel::Module for CallbacksBusy {
             busy.wake.wait(&mut started);
         }
         drop(started);
-        if !module_parameters::block_transition.get() {
+        if !module_parameters::block_transition.value() {
             busy.work.flush();
         }
         Ok(Self { busy })

@@ -18,7 +18,7 @@ use common::Demo;
 
 kernel::module_livepatch! {
     name: "test_klp_callbacks_demo",
-    author: "Joe Lawrence <joe.lawrence@redhat.com>",
+    authors: ["Joe Lawrence <joe.lawrence@redhat.com>"],
     description: "Livepatch test: livepatch demo",
     license: "GPL",
     params: {
@@ -36,14 +36,14 @@ kernel::module_livepatch! {
             // test_klp_callbacks_busy, `static void busymod_work_func(struct work_struct *work)`
             // in C and `extern "C" fn busymod_work_func(busy: &Busy)` in Rust: C calling
             // convention, a pointer it does not use, no return value.
-            unsafe { Func::new(c_str!("busymod_work_func"), patched_work_func as _) },
+            unsafe { Func::new(c_str!("busymod_work_func"), patched_work_func as *const _) },
         ],
     },
 }
 
 /// What the pre-patch callback returns: `pre_patch_ret`, an errno or 0.
 fn pre_patch_result() -> Result {
-    match module_parameters::pre_patch_ret.get() {
+    match module_parameters::pre_patch_ret.value() {
         0 => Ok(()),
         errno => Err(Error::from_errno(errno)),
     }

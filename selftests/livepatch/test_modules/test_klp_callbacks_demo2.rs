@@ -15,7 +15,7 @@ use common::Demo;
 
 kernel::module_livepatch! {
     name: "test_klp_callbacks_demo2",
-    author: "Joe Lawrence <joe.lawrence@redhat.com>",
+    authors: ["Joe Lawrence <joe.lawrence@redhat.com>"],
     description: "Livepatch test: livepatch demo2",
     license: "GPL",
     params: {
@@ -25,7 +25,7 @@ kernel::module_livepatch! {
             description: "replace (default=0)",
         },
     },
-    replace: module_parameters::replace.get() != 0,
+    replace: module_parameters::replace.value() != 0,
     objects: {
         vmlinux with Demo: [],
     },

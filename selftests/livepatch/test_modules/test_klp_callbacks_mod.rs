@@ -10,7 +10,7 @@ use kernel::prelude::*;
 module! {
     type: CallbacksMod,
     name: "test_klp_callbacks_mod",
-    author: "Joe Lawrence <joe.lawrence@redhat.com>",
+    authors: ["Joe Lawrence <joe.lawrence@redhat.com>"],
     description: "Livepatch test: target module",
     license: "GPL",
 }

@@ -11,7 +11,7 @@ use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
 
 kernel::module_livepatch! {
     name: "test_klp_livepatch",
-    author: "Seth Jennings <sjenning@redhat.com>",
+    authors: ["Seth Jennings <sjenning@redhat.com>"],
     description: "Livepatch test: livepatch module",
     license: "GPL",
     objects: {
@@ -20,11 +20,13 @@ kernel::module_livepatch! {
             // cmdline_proc_show(struct seq_file *m, void *v)` in fs/proc/cmdline.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as _) },
+            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as *const _) },
         ],
     },
 }
 
+// Under the C name: test-ftrace.sh traces it by that name.
+#[no_mangle]
 extern "C" fn livepatch_cmdline_proc_show(m: &SeqFile, _v: *mut c_void) -> c_int {
     seq_print!(m, "{}: this has been live patched\n", module_path!());
     0

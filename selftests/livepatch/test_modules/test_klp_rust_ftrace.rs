@@ -14,7 +14,7 @@ use kernel::error::Error;
 
 kernel::module_livepatch! {
     name: "test_klp_rust_ftrace",
-    author: "Rust for Linux Contributors",
+    authors: ["Rust for Linux Contributors"],
     description: "Livepatch test: patch Rust functions",
     license: "GPL",
     objects: {

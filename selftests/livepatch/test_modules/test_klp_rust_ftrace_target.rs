@@ -26,7 +26,6 @@ use kernel::{
     kobject::{Attribute, KObject},
     new_condvar, new_mutex,
     prelude::*,
-    stack_pin_init,
     sync::CondVarTimeoutResult,
     time::msecs_to_jiffies,
 };
@@ -34,7 +33,7 @@ use kernel::{
 module! {
     type: Target,
     name: "test_klp_rust_ftrace_target",
-    author: "Rust for Linux Contributors",
+    authors: ["Rust for Linux Contributors"],
     description: "Livepatch test: Rust functions to patch",
     license: "GPL",
     params: {
@@ -77,10 +76,10 @@ pub extern "Rust" fn test_klp_rust_ftrace_target_greeting(out: &mut dyn Write) -
 #[inline(never)]
 pub fn nap(out: &mut dyn Write) -> fmt::Result {
     // A condition variable that nobody notifies: a sleep of 10 ms per round.
-    stack_pin_init!(let lock = new_mutex!(()));
-    stack_pin_init!(let wake = new_condvar!());
+    let lock = KBox::pin_init(new_mutex!(()), GFP_KERNEL).map_err(|_| fmt::Error)?;
+    let wake = KBox::pin_init(new_condvar!(), GFP_KERNEL).map_err(|_| fmt::Error)?;
     let mut guard = lock.lock();
-    while module_parameters::nap_block.get() {
+    while module_parameters::nap_block.value() {
         let timeout = msecs_to_jiffies(10);
         if let CondVarTimeoutResult::Signal { .. } =
             wake.wait_interruptible_timeout(&mut guard, timeout)

@@ -16,7 +16,7 @@ kernel::module_livepatch! {
         vmlinux: [
             // SAFETY: There is no function of this name in vmlinux, so nothing is redirected to
             // `never_called` and its ABI does not matter; enabling the patch fails.
-            unsafe { Func::new(c_str!("klp_rust_no_such_function"), never_called as _) },
+            unsafe { Func::new(c_str!("klp_rust_no_such_function"), never_called as *const _) },
         ],
     },
 }

@@ -14,17 +14,17 @@ kernel::module_livepatch! {
     description: "Livepatch test: module parameters",
     license: "GPL",
     params: {
-        p_i8: i8 { default: -8, permissions: 0o644, description: "an i8" },
-        p_u8: u8 { default: 8, permissions: 0o644, description: "a u8" },
-        p_i16: i16 { default: -16, permissions: 0o644, description: "an i16" },
-        p_u16: u16 { default: 16, permissions: 0o644, description: "a u16" },
-        p_i32: i32 { default: -32, permissions: 0o644, description: "an i32" },
-        p_u32: u32 { default: 32, permissions: 0o444, description: "a read-only u32" },
-        p_i64: i64 { default: -64, permissions: 0o644, description: "an i64" },
-        p_u64: u64 { default: 64, permissions: 0o600, description: "a u64 only root reads" },
-        p_bool: bool { default: false, permissions: 0o644, description: "a bool" },
-        p_array: [i32; 4] { default: [1, 2], permissions: 0o644, description: "up to 4 i32s" },
-        p_hidden: i32 { default: 7, description: "an i32 without a sysfs file" },
+        p_i8: i8 { default: -8, permissions: 0o644, description: "an i8", },
+        p_u8: u8 { default: 8, permissions: 0o644, description: "a u8", },
+        p_i16: i16 { default: -16, permissions: 0o644, description: "an i16", },
+        p_u16: u16 { default: 16, permissions: 0o644, description: "a u16", },
+        p_i32: i32 { default: -32, permissions: 0o644, description: "an i32", },
+        p_u32: u32 { default: 32, permissions: 0o444, description: "a read-only u32", },
+        p_i64: i64 { default: -64, permissions: 0o644, description: "an i64", },
+        p_u64: u64 { default: 64, permissions: 0o600, description: "a u64 only root reads", },
+        p_bool: bool { default: false, permissions: 0o644, description: "a bool", },
+        p_array: [i32; 4] { default: [1, 2], permissions: 0o644, description: "up to 4 i32s", },
+        p_hidden: i32 { default: 7, description: "an i32 without a sysfs file", },
     },
     objects: {
         vmlinux: [
@@ -32,7 +32,7 @@ kernel::module_livepatch! {
             // cmdline_proc_show(struct seq_file *m, void *v)` in fs/proc/cmdline.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as _) },
+            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as *const _) },
         ],
     },
 }
@@ -43,19 +43,20 @@ extern "C" fn livepatch_cmdline_proc_show(m: &SeqFile, _v: *mut c_void) -> c_int
     seq_print!(
         m,
         "i8={} u8={} i16={} u16={} i32={} u32={} i64={} u64={} bool={} array=",
-        p_i8.get(),
-        p_u8.get(),
-        p_i16.get(),
-        p_u16.get(),
-        p_i32.get(),
-        p_u32.get(),
-        p_i64.get(),
-        p_u64.get(),
-        p_bool.get(),
+        p_i8.value(),
+        p_u8.value(),
+        p_i16.value(),
+        p_u16.value(),
+        p_i32.value(),
+        p_u32.value(),
+        p_i64.value(),
+        p_u64.value(),
+        p_bool.value(),
     );
     for (i, value) in p_array.iter().enumerate() {
-        seq_print!(m, "{}{}", if i == 0 { "" } else { "," }, value);
+        let separator = if i == 0 { "" } else { "," };
+        seq_print!(m, "{}{}", separator, value);
     }
-    seq_print!(m, " ({} of 4) hidden={}\n", p_array.len(), p_hidden.get());
+    seq_print!(m, " ({} of 4) hidden={}\n", p_array.len(), p_hidden.value());
     0
 }

@@ -59,11 +59,14 @@ impl Callbacks for Report {
 
 /// Logs `callback: prev_state none|version N, state none|version N`.
 fn report(callback: &str, object: &PatchedObject) {
+    let prev = Version(object.prev_state::<Marker>().map(|s| s.version()));
+    let state = Version(object.state::<Marker>().map(|s| s.version()));
+    // Formatted first: `pr_info!` takes what the kernel's own `Display` knows.
     pr_info!(
         "{}: prev_state {}, state {}\n",
         callback,
-        Version(object.prev_state::<Marker>().map(|s| s.version())),
-        Version(object.state::<Marker>().map(|s| s.version())),
+        format_args!("{prev}"),
+        format_args!("{state}"),
     );
 }
 

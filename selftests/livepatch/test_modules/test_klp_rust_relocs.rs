@@ -46,13 +46,13 @@ kernel::module_livepatch! {
             // cmdline_proc_show(struct seq_file *m, void *v)` in fs/proc/cmdline.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as _) },
+            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as *const _) },
         ],
         "test_klp_rust_relocs_target": [
             // SAFETY: `livepatch_relocs_target_value` has the ABI of `static int
             // relocs_target_value(void)` in relocs_target_main.c: C calling convention, no
             // parameters, `c_int` for `int`.
-            unsafe { Func::new(c_str!("relocs_target_value"), livepatch_relocs_target_value as _) },
+            unsafe { Func::new(c_str!("relocs_target_value"), livepatch_relocs_target_value as *const _) },
         ],
     },
 }

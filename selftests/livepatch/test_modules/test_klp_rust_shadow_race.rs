@@ -11,7 +11,7 @@
 use core::hint::spin_loop;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use kernel::livepatch::{Shadow, ShadowId};
-use kernel::{ffi::c_ulong, new_condvar, new_mutex, prelude::*, stack_pin_init, workqueue};
+use kernel::{ffi::c_ulong, new_condvar, new_mutex, prelude::*, workqueue};
 
 module! {
     type: ShadowRace,
@@ -66,10 +66,14 @@ impl Counts {
     }
 }
 
-/// Sleeps for a jiffy.
+/// Sleeps for a jiffy (not at all if out of memory).
 fn nap() {
-    stack_pin_init!(let lock = new_mutex!(()));
-    stack_pin_init!(let wake = new_condvar!());
+    let (Ok(lock), Ok(wake)) = (
+        KBox::pin_init(new_mutex!(()), GFP_KERNEL),
+        KBox::pin_init(new_condvar!(), GFP_KERNEL),
+    ) else {
+        return;
+    };
     let mut guard = lock.lock();
     let _ = wake.wait_interruptible_timeout(&mut guard, 1);
 }

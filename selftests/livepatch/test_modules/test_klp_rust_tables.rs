@@ -43,14 +43,14 @@ const fn cmdline_func() -> Func {
     // SAFETY: `cmdline_show` has the ABI of `static int cmdline_proc_show(struct seq_file *m, void
     // *v)` in fs/proc/cmdline.c: C calling convention, `&SeqFile` for the valid `m` the seq file
     // core passes (it serialises `show` calls), a pointer for `v` and `c_int` for `int`.
-    unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_show as _) }
+    unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_show as *const _) }
 }
 
 // Case 0: one object table for two patches.
 static FUNCS: FuncTable<1> = FuncTable::new([cmdline_func()]);
 static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
-static FIRST: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
-static SECOND: Patch = Patch::new(&THIS_MODULE, &OBJECTS);
+static FIRST: Patch = Patch::new(&OBJECTS);
+static SECOND: Patch = Patch::new(&OBJECTS);
 
 // Case 1: one function table for two objects.
 static SHARED_FUNCS: FuncTable<1> = FuncTable::new([cmdline_func()]);
@@ -58,7 +58,7 @@ static SHARING_OBJECTS: ObjectTable<2> = ObjectTable::new([
     Object::vmlinux(&SHARED_FUNCS),
     Object::module(c_str!("test_klp_callbacks_mod"), &SHARED_FUNCS),
 ]);
-static SHARING: Patch = Patch::new(&THIS_MODULE, &SHARING_OBJECTS);
+static SHARING: Patch = Patch::new(&SHARING_OBJECTS);
 
 // Case 2: two objects for one module.
 static NO_FUNCS: FuncTable<0> = FuncTable::new([]);
@@ -67,12 +67,12 @@ static SAME_MODULE_OBJECTS: ObjectTable<2> = ObjectTable::new([
     Object::module(c_str!("test_klp_callbacks_mod"), &NO_FUNCS),
     Object::module(c_str!("test_klp_callbacks_mod"), &NO_FUNCS2),
 ]);
-static SAME_MODULE: Patch = Patch::new(&THIS_MODULE, &SAME_MODULE_OBJECTS);
+static SAME_MODULE: Patch = Patch::new(&SAME_MODULE_OBJECTS);
 
 // Case 3: one function twice in an object.
 static SAME_FUNC_FUNCS: FuncTable<2> = FuncTable::new([cmdline_func(), cmdline_func().sympos(1)]);
 static SAME_FUNC_OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&SAME_FUNC_FUNCS)]);
-static SAME_FUNC: Patch = Patch::new(&THIS_MODULE, &SAME_FUNC_OBJECTS);
+static SAME_FUNC: Patch = Patch::new(&SAME_FUNC_OBJECTS);
 
 /// Declares `$patch`, a patch of one object without functions, for the module `$name`.
 macro_rules! named_object_patch {
@@ -81,7 +81,7 @@ macro_rules! named_object_patch {
             static NO_FUNCS: FuncTable<0> = FuncTable::new([]);
             static OBJECTS: ObjectTable<1> =
                 ObjectTable::new([Object::module(c_str!($name), &NO_FUNCS)]);
-            Patch::new(&THIS_MODULE, &OBJECTS)
+            Patch::new(&OBJECTS)
         };
     };
 }
@@ -95,9 +95,9 @@ named_object_patch!(VMLINUX, "vmlinux");
 struct Tables;
 
 impl kernel::Module for Tables {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let patch = match module_parameters::case.get() {
-            0 => return shared_objects(),
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let patch = match module_parameters::case.value() {
+            0 => return shared_objects(module),
             1 => &SHARING,
             2 => &SAME_MODULE,
             3 => &SAME_FUNC,
@@ -107,19 +107,19 @@ impl kernel::Module for Tables {
             7 => &VMLINUX,
             _ => return Err(EINVAL),
         };
-        // SAFETY: The init succeeds once the patch is enabled.
-        unsafe { patch.enable() }?;
+        // SAFETY: `module` holds the patch, and the init succeeds once the patch is enabled.
+        unsafe { patch.enable(module) }?;
         Ok(Tables)
     }
 }
 
 /// Case 0: enables `FIRST`, then tries `SECOND` on the same objects and logs its error.
-fn shared_objects() -> Result<Tables> {
-    // SAFETY: The init succeeds once the patch is enabled: the error of the second patch is only
-    // logged.
-    unsafe { FIRST.enable() }?;
+fn shared_objects(module: &'static ThisModule) -> Result<Tables> {
+    // SAFETY: `module` holds the patches, and the init succeeds once the patch is enabled: the
+    // error of the second patch is only logged.
+    unsafe { FIRST.enable(module) }?;
     // SAFETY: As above.
-    match unsafe { SECOND.enable() } {
+    match unsafe { SECOND.enable(module) } {
         Ok(()) => pr_info!("second patch on the same objects: enabled\n"),
         Err(e) => pr_info!("second patch on the same objects: {}\n", e.to_errno()),
     }

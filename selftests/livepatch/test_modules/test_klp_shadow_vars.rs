@@ -21,7 +21,7 @@ use kernel::prelude::*;
 module! {
     type: TestKlpShadowVars,
     name: "test_klp_shadow_vars",
-    author: "Joe Lawrence <joe.lawrence@redhat.com>",
+    authors: ["Joe Lawrence <joe.lawrence@redhat.com>"],
     description: "Livepatch test: shadow variables",
     license: "GPL",
 }
@@ -203,10 +203,9 @@ fn log_alloc<K, T>(
     K: ShadowId<Object = TestObject, Data = AtomicPtr<T>>,
 {
     pr_info!(
-        concat!(
-            "klp_shadow_{}(obj=PTR{}, id=0x{:x}, size={:x}, gfp_flags={}), ",
-            "ctor=PTR{}, ctor_data=PTR{} = PTR{}\n"
-        ),
+        // One literal: `pr_info!` takes no `concat!` on 7.x.
+        "klp_shadow_{}(obj=PTR{}, id=0x{:x}, size={:x}, gfp_flags={}), \
+         ctor=PTR{}, ctor_data=PTR{} = PTR{}\n",
         func,
         ptr_id(obj),
         K::ID,

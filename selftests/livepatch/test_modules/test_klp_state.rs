@@ -17,7 +17,7 @@ const VERSION: u32 = 1;
 
 kernel::module_livepatch! {
     name: "test_klp_state",
-    author: "Petr Mladek <pmladek@suse.com>",
+    authors: ["Petr Mladek <pmladek@suse.com>"],
     description: "Livepatch test: system state modification",
     license: "GPL",
     replace: true,

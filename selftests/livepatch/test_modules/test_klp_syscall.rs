@@ -26,7 +26,7 @@ use kernel::{
 kernel::module_livepatch! {
     type: TestKlpSyscall,
     name: "test_klp_syscall",
-    author: "Libor Pechacek <lpechacek@suse.cz>",
+    authors: ["Libor Pechacek <lpechacek@suse.cz>"],
     description: "Livepatch test: syscall transition",
     license: "GPL",
     params: {
@@ -44,7 +44,7 @@ kernel::module_livepatch! {
             // convention on these architectures, `*const c_void` passes the pointer `regs` (not
             // used) and `c_long` is `long`. The entry calls it in process context of the calling
             // task, where taking a mutex and reading `current` are sound.
-            unsafe { Func::new(SYS_GETPID, lp_sys_getpid as _) },
+            unsafe { Func::new(SYS_GETPID, lp_sys_getpid as *const _) },
         ],
     },
 }

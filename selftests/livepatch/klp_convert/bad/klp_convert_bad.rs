@@ -30,11 +30,11 @@ kernel::module_livepatch! {
     objects: {
         vmlinux: [
             // SAFETY: `bad_nr_processes` has the ABI of `int nr_processes(void)`.
-            unsafe { Func::new(c_str!("nr_processes"), bad_nr_processes as _) },
+            unsafe { Func::new(c_str!("nr_processes"), bad_nr_processes as *const _) },
         ],
         "test_klp_rust_relocs_target": [
             // SAFETY: `bad_value` has the ABI of `static int relocs_target_value(void)`.
-            unsafe { Func::new(c_str!("relocs_target_value"), bad_value as _) },
+            unsafe { Func::new(c_str!("relocs_target_value"), bad_value as *const _) },
         ],
         // The paths name functions of these objects, but the build only reads the paths.
         "klp_convert_no_such_module": [

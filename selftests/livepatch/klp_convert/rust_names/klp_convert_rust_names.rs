@@ -18,7 +18,7 @@ kernel::module_livepatch! {
     objects: {
         vmlinux: [
             // SAFETY: Never loaded: the build refuses the module.
-            unsafe { Func::rust(&PATH, first_byte as _) },
+            unsafe { Func::rust(&PATH, first_byte as *const _) },
         ],
     },
 }

@@ -30,7 +30,7 @@ kernel::module_livepatch! {
     objects: {
         "test_klp_rust_relocs_target": [
             // SAFETY: Never loaded: the build refuses the module.
-            unsafe { Func::new(c_str!("relocs_target_value"), value as _) },
+            unsafe { Func::new(c_str!("relocs_target_value"), value as *const _) },
         ],
     },
 }
