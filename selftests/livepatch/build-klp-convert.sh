@@ -32,7 +32,7 @@
 set -uo pipefail
 
 repo=$1 kdir=$2 klp_convert=$3 work=$4
-modules=$repo/selftests/livepatch/test_modules
+modules=${BUILD:-$repo}/selftests/livepatch/test_modules
 
 . "$(dirname "$0")/functions-build.sh"
 

@@ -3,6 +3,10 @@
 #
 # Helpers of our test-rust-*.sh scripts, on top of upstream's functions.sh.
 
+# The livepatch sysfs directory, under the name of functions.sh on 6.12
+# (7.x calls it SYSFS_KLP_DIR).
+KLP_SYSFS_DIR=${KLP_SYSFS_DIR:-${SYSFS_KLP_DIR:-/sys/kernel/livepatch}}
+
 # transition_lines(mod, patching|unpatching) - the kernel log lines of a
 #	transition of the patch mod that completes at once, for check_result
 function transition_lines() {
@@ -17,7 +21,7 @@ livepatch: '$mod': $what complete"
 #	without timestamps
 function test_log() {
 	dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' |
-		sed 's/^\[[ 0-9.]*\] //'
+		sed 's/^\[[ 0-9.]*\] //; s/^\[[ ]*[CT][0-9]*\] //'
 }
 
 # check_result_except(regex, expect) - check_result() for a kernel log from

@@ -213,11 +213,11 @@ impl Resolver<'_> {
             return Err(format!("Rust path '{path}' names no crate"));
         }
         let wanted = normalise(path);
-        let mut files = Vec::new();
+        let mut searched = Vec::new();
         let mut found = Vec::new();
         for object in &objects {
             let functions = self.functions(object).map_err(|e| e.0)?;
-            let Some((file, functions)) = functions else {
+            let Some((_, functions)) = functions else {
                 return Err(if object == "vmlinux" {
                     format!("Rust path '{path}': vmlinux is not at hand (pass --vmlinux FILE)")
                 } else {
@@ -226,7 +226,7 @@ impl Resolver<'_> {
                     )
                 });
             };
-            files.push(file.display().to_string());
+            searched.push(object.to_string());
             found.extend(
                 functions
                     .iter()
@@ -237,7 +237,7 @@ impl Resolver<'_> {
         match found.len() {
             0 => Err(format!(
                 "Rust path '{path}' not found in {}",
-                files.join(", ")
+                searched.join(", ")
             )),
             1 => {
                 let symbol = found.remove(0);
