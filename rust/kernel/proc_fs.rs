@@ -16,7 +16,7 @@ use crate::{
     prelude::*,
     seq_file::SeqFile,
 };
-use core::{mem, ptr, ptr::NonNull};
+use core::ptr::NonNull;
 
 /// The function of a [`ProcEntry`]: writes the content of the file to `m`.
 ///
@@ -67,7 +67,7 @@ impl ProcEntry {
         // transparent pointer to a `struct seq_file`, which the seq file core passes valid. Without
         // kCFI (see the module documentation) the call checks nothing more.
         let show = unsafe {
-            mem::transmute::<
+            core::mem::transmute::<
                 ShowFn,
                 unsafe extern "C" fn(*mut bindings::seq_file, *mut c_void) -> c_int,
             >(show)
@@ -79,9 +79,9 @@ impl ProcEntry {
             bindings::proc_create_single_data(
                 name.as_char_ptr(),
                 0,
-                ptr::null_mut(),
+                core::ptr::null_mut(),
                 Some(show),
-                ptr::null_mut(),
+                core::ptr::null_mut(),
             )
         };
         // INVARIANT: `pde` was made by `proc_create_single_data()` if it is not `NULL`.
