@@ -45,10 +45,10 @@ endif
 # The lane of the single-lane targets (`run`, `lane-check`, ...).
 LANE ?= $(firstword $(LANES))
 
-# Per lane: the rustc (7.x: one with -Zinstrument-mcount=fentry, for Rust
-# ftrace entries without objtool changes; 1.95.0 rejects it), the tree's
-# directory in the cache and the Debian tarball.
-RUST_VERSION_6.12 := 1.95.0
+# Per lane: the rustc (one with -Zinstrument-mcount=fentry, for Rust ftrace
+# entries without objtool changes: 1.95.0 rejects it, 1.99.0 builds 6.12.117
+# and 7.3.4), the tree's directory in the cache and the Debian tarball.
+RUST_VERSION_6.12 := 1.99.0
 RUST_VERSION_7.x  := 1.99.0
 RUST_VERSION      := $(RUST_VERSION_$(LANE))
 # Debian's newest 7.x source package and where it comes from (setup.sh

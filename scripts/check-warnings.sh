@@ -7,13 +7,12 @@
 # (`OBJECT.o: warning: objtool:`).
 #
 # Our files are those of the repository (the paths of a module build with
-# M=REPO) and, in the kernel tree, those of the overlay and those our patches
+# M=BUILD, a copy in the repository's out/) and, in the kernel tree, those of the overlay and those our patches
 # touch (scripts/mod/modpost.c, say); our objects are those of the repository
 # and the Rust objects of the tree (rust/*.o: the kernel crate, its doctests
 # and helpers, built with our patches and CONFIG_RUST_FTRACE_ENTRIES).
 # Warnings about other upstream files (fs/select.c's -Wframe-larger-than)
-# are not ours. objtool itself builds with -Werror: a warning in its
-# tools/objtool/check.c fails the build before this check.
+# are not ours.
 #
 # The files warned about are touched and the objects warned about removed,
 # so that the next build compiles them again and shows the warning again

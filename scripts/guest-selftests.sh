@@ -16,6 +16,7 @@
 #
 # Usage: guest-selftests.sh RUN_DIR KDIR SCRIPT...
 #   SCRIPT_TIMEOUT   seconds a script may run (default 300)
+#   SCRIPT_TIMEOUTS  "script=seconds ..." for the scripts that need longer
 
 set -uo pipefail
 

@@ -4,13 +4,10 @@
 # Host-side checks of CONFIG_RUST_FTRACE_ENTRIES, run by `make check` before
 # the guest boots:
 #
-# - the Rust module test_klp_rust_ftrace_target.ko has an __mcount_loc entry
-#   for each of its functions: on 6.12, for each of its patchable function
-#   entries (-Zpatchable-function-entry=5,0 and our objtool pass); on 7.x,
-#   whose rustc calls __fentry__ (-Zinstrument-mcount=fentry), for each
-#   function, as objtool records those of C;
-# - on 6.12, objtool fails the build of an object whose patchable function
-#   entry is not a 5-byte NOP, or not at a function entry (ftrace_entries/);
+# - every function of the .text of the Rust module
+#   test_klp_rust_ftrace_target.ko has an __mcount_loc entry: rustc calls
+#   __fentry__ at the entry of each (-Zinstrument-mcount=fentry), which
+#   objtool records and turns into a NOP, as for C;
 # - a Rust module built with RUSTFLAGS_REMOVE_<object>.o := $(RUSTFLAGS_FTRACE)
 #   has no entries.
 #
@@ -30,8 +27,6 @@ relocations() {
 	readelf -rW "$1" | sed -n "s/^Relocation section '\.rela$2' at offset .* contains \([0-9]*\) entr.*/\1/p"
 }
 
-ko=${BUILD:-$repo}/selftests/livepatch/test_modules/test_klp_rust_ftrace_target.ko
-mcount=$(relocations "$ko" __mcount_loc)
 # unrecorded(ko) - the functions of the .text of ko (after ENDBR, where
 #	the call to __fentry__ is) that have no __mcount_loc entry
 unrecorded() {
@@ -46,26 +41,14 @@ unrecorded() {
 		done
 }
 
-if grep -q -- '-Zinstrument-mcount=fentry' "$kdir/Makefile"; then
-	fentry=1
-	# objtool records the calls to __fentry__ that rustc puts at the entry of
-	# every function, as for C.
-	name="ftrace entries: test_klp_rust_ftrace_target.ko records the entry of each function in __mcount_loc"
-	missing=$(unrecorded "$ko")
-	if [ -n "$mcount" ] && [ "$mcount" -gt 0 ] && [ -z "$missing" ]; then
-		result ok "$name"
-	else
-		result "not ok" "$name" "${mcount:-no} __mcount_loc entries; no entry for: $missing"
-	fi
+ko=${BUILD:-$repo}/selftests/livepatch/test_modules/test_klp_rust_ftrace_target.ko
+mcount=$(relocations "$ko" __mcount_loc)
+name="ftrace entries: test_klp_rust_ftrace_target.ko records the entry of each function in __mcount_loc"
+missing=$(unrecorded "$ko")
+if [ -n "$mcount" ] && [ "$mcount" -gt 0 ] && [ -z "$missing" ]; then
+	result ok "$name"
 else
-	fentry=0
-	entries=$(relocations "$ko" __patchable_function_entries)
-	name="ftrace entries: test_klp_rust_ftrace_target.ko records its patchable entries in __mcount_loc"
-	if [ -n "$entries" ] && [ "$entries" -gt 0 ] && [ "$entries" = "$mcount" ]; then
-		result ok "$name"
-	else
-		result "not ok" "$name" "${entries:-no} entries, ${mcount:-no} __mcount_loc entries"
-	fi
+	result "not ok" "$name" "${mcount:-no} __mcount_loc entries; no entry for: $missing"
 fi
 
 # build(case) - build the module of ftrace_entries/ named case in $work
@@ -75,22 +58,11 @@ build() {
 		make -s -C "$kdir" LLVM=-19 M="$work" FTRACE_ENTRY_CASE="$1" modules 2>&1
 }
 
-[ "$fentry" = 1 ] ||
-for case in "entry_not_nop:entry_not_nop+0x4: patchable function entry is not a 5-byte NOP" \
-	    "entry_not_at_entry:entry_not_at_entry+0x9: patchable function entry is not at a function entry"; do
-	object=${case%%:*} expect=${case#*:}
-	output=$(build "$object")
-	status=$?
-	check_refused "ftrace entries: objtool refuses the build: $expect" "$status" "$output" \
-		"$object.o: warning: objtool: $expect" "$work/$object.o"
-done
-
 output=$(build entry_opt_out)
 status=$?
 name="ftrace entries: a Rust module can opt out"
-# With fentry, __patchable_function_entries are CALL_PADDING's, not ours.
-if [ $status -eq 0 ] && [ -n "$(relocations "$work/entry_opt_out.ko" __mcount_loc)$(
-	[ "$fentry" = 1 ] || relocations "$work/entry_opt_out.ko" __patchable_function_entries)" ]; then
+if [ $status -eq 0 ] && { [ -n "$(relocations "$work/entry_opt_out.ko" __mcount_loc)" ] ||
+	readelf -rW "$work/entry_opt_out.ko" | grep -q __fentry__; }; then
 	result "not ok" "$name" "entry_opt_out.ko has entries: $(readelf -SW "$work/entry_opt_out.ko")"
 elif [ $status -eq 0 ] && [ -f "$work/entry_opt_out.ko" ]; then
 	result ok "$name"

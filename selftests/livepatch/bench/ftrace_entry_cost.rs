@@ -3,9 +3,10 @@
 //! The cost of the ftrace entry of CONFIG_RUST_FTRACE_ENTRIES on an unpatched call: a user-space
 //! measurement on the host CPU (a guest under TCG does not run x86 instructions at their cost).
 //!
-//! Two copies of one function, one with the 5-byte NOP entry that
-//! `-Zpatchable-function-entry=5,0` gives every kernel Rust function, one without, are called in
-//! a dependent chain, in alternating rounds in one run; the best round of each is reported.
+//! Two copies of one function, one with the 5-byte NOP entry that every kernel Rust function has
+//! (its `__fentry__` call, which objtool turns into that NOP), here made with
+//! `patchable_function_entry`, one without, are called in a dependent chain, in alternating rounds
+//! in one run; the best round of each is reported.
 //!
 //! Usage: `make bench`, or
 //! `RUSTC_BOOTSTRAP=1 rustc -O -Zcf-protection=branch -Zmerge-functions=disabled
