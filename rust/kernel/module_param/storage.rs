@@ -31,6 +31,7 @@ use core::{
 
 mod private {
     use crate::bindings;
+    use core::fmt;
 
     pub trait Sealed {}
 
@@ -39,6 +40,9 @@ mod private {
         /// The operations the kernel calls to set and show the parameter; they expect
         /// `kernel_param.arg` to point to a `Self`.
         const OPS: &'static bindings::kernel_param_ops;
+
+        /// Writes the value as the C parameter of the same kind shows it, without the newline.
+        fn show(&self, out: &mut dyn fmt::Write) -> fmt::Result;
     }
 }
 
@@ -248,23 +252,6 @@ impl<T: ParamType> ParamValue<T> {
             Err(e) => e.to_errno(),
         }
     }
-
-    /// Writes the value to `buffer` (`kernel_param_ops.get`).
-    ///
-    /// # Safety
-    ///
-    /// `kp` is the `struct kernel_param` of a `ParamValue<T>`; `buffer` is writable for `PAGE_SIZE`
-    /// bytes.
-    unsafe extern "C" fn show_callback(
-        buffer: *mut c_char,
-        kp: *const bindings::kernel_param,
-    ) -> c_int {
-        // SAFETY: By the function's safety requirements.
-        let (param, mut out) = unsafe { (&*arg::<Self>(kp), PageWriter::new(buffer)) };
-        let _ = param.value().show(&mut out);
-        let _ = out.write_char('\n');
-        out.len()
-    }
 }
 
 impl<T: ParamType> private::Sealed for ParamValue<T> {}
@@ -279,9 +266,13 @@ impl<T: ParamType> private::Storage for ParamValue<T> {
             0
         },
         set: Some(Self::set_callback),
-        get: Some(Self::show_callback),
+        get: Some(show_callback::<Self>),
         free: None,
     };
+
+    fn show(&self, mut out: &mut dyn Write) -> fmt::Result {
+        self.value().show(&mut out)
+    }
 }
 
 /// The values of an array module parameter of type `T` that holds up to `N` of them.
@@ -381,28 +372,6 @@ impl<T: ParamType, const N: usize> ParamArray<T, N> {
             Err(e) => e.to_errno(),
         }
     }
-
-    /// Writes the comma-separated values to `buffer` (`kernel_param_ops.get`).
-    ///
-    /// # Safety
-    ///
-    /// `kp` is the `struct kernel_param` of a `ParamArray<T, N>`; `buffer` is writable for
-    /// `PAGE_SIZE` bytes.
-    unsafe extern "C" fn show_callback(
-        buffer: *mut c_char,
-        kp: *const bindings::kernel_param,
-    ) -> c_int {
-        // SAFETY: By the function's safety requirements.
-        let (param, mut out) = unsafe { (&*arg::<Self>(kp), PageWriter::new(buffer)) };
-        for (i, value) in param.iter().enumerate() {
-            if i > 0 {
-                let _ = out.write_char(',');
-            }
-            let _ = value.show(&mut out);
-        }
-        let _ = out.write_char('\n');
-        out.len()
-    }
 }
 
 impl<T: ParamType, const N: usize> private::Sealed for ParamArray<T, N> {}
@@ -413,9 +382,36 @@ impl<T: ParamType, const N: usize> private::Storage for ParamArray<T, N> {
     const OPS: &'static bindings::kernel_param_ops = &bindings::kernel_param_ops {
         flags: 0,
         set: Some(Self::set_callback),
-        get: Some(Self::show_callback),
+        get: Some(show_callback::<Self>),
         free: None,
     };
+
+    /// The values, comma-separated.
+    fn show(&self, mut out: &mut dyn Write) -> fmt::Result {
+        for (i, value) in self.iter().enumerate() {
+            if i > 0 {
+                out.write_char(',')?;
+            }
+            value.show(&mut out)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the value of the parameter `kp` to `buffer`, and a newline (`kernel_param_ops.get`).
+///
+/// # Safety
+///
+/// `kp` is the `struct kernel_param` of a `P`; `buffer` is writable for `PAGE_SIZE` bytes.
+unsafe extern "C" fn show_callback<P: ParamStorage>(
+    buffer: *mut c_char,
+    kp: *const bindings::kernel_param,
+) -> c_int {
+    // SAFETY: By the function's safety requirements.
+    let (param, mut out) = unsafe { (&*arg::<P>(kp), PageWriter::new(buffer)) };
+    let _ = private::Storage::show(param, &mut out);
+    let _ = out.write_char('\n');
+    out.len()
 }
 
 /// Parses the comma-separated list `val` of at most `N` values, passing each with its index to
