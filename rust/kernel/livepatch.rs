@@ -22,8 +22,10 @@
 //!
 //! The tables add the empty entries that end the C arrays themselves. Replacing a function is only
 //! sound if the replacement has the ABI of the original, which the compiler cannot check against a
-//! C function that may even be `static`: [`Func::new`] is `unsafe`, and the patch author states
-//! that contract in its `// SAFETY:` comment.
+//! C function that may even be `static`: [`klp_func!`] states the target's prototype, rustc checks
+//! the replacement against it and the module build checks it against the target's BTF
+//! ([`Target`]); what remains, [`Func::new`] being `unsafe`, the patch author
+//! states in its safety comment.
 //!
 //! With `CONFIG_RUST_FTRACE_ENTRIES`, Rust functions can be patched too: [`klp_rust_func!`] makes
 //! the [`Func`] of a Rust target named by its Rust path.
@@ -33,6 +35,7 @@
 //! they do not export, for the replacement functions to use.
 //!
 //! [`klp_rust_func!`]: crate::klp_rust_func
+//! [`klp_func!`]: crate::klp_func
 //!
 //! C header: [`include/linux/livepatch.h`](srctree/include/linux/livepatch.h)
 //!
@@ -42,8 +45,8 @@
 //!
 //! ```
 //! use kernel::{
-//!     c_str,
-//!     livepatch::{Func, FuncTable, Object, ObjectTable, Patch},
+//!     klp_func,
+//!     livepatch::{FuncTable, Object, ObjectTable, Patch},
 //!     seq_file::SeqFile,
 //!     seq_print, ThisModule,
 //! };
@@ -57,10 +60,11 @@
 //! }
 //!
 //! static FUNCS: FuncTable<1> = FuncTable::new([
-//!     // SAFETY: `cmdline_proc_show` has the ABI of `int cmdline_proc_show(struct seq_file *m,
-//!     // void *v)` (fs/proc/cmdline.c): `&SeqFile` is a `struct seq_file *`, and the seq file
-//!     // core serialises `show` calls on a seq file.
-//!     unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as *const _) },
+//!     // SAFETY: `int cmdline_proc_show(struct seq_file *m, void *v)` (fs/proc/cmdline.c) is
+//!     // called with a valid seq file `m`, and the seq file core serialises the calls.
+//!     unsafe {
+//!         klp_func!(fn cmdline_proc_show(&SeqFile, *mut c_void) -> c_int => cmdline_proc_show)
+//!     },
 //! ]);
 //! static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
 //! static PATCH: Patch = Patch::new(&OBJECTS);
@@ -87,6 +91,8 @@ mod klp_extern;
 mod module;
 mod object;
 mod patch;
+mod prototype;
+mod raw;
 mod rust_func;
 mod shadow;
 mod state;
@@ -96,6 +102,9 @@ pub use callbacks::{Callbacks, ModuleState, PatchedObject};
 pub use func::{Func, FuncTable};
 pub use object::{Object, ObjectTable};
 pub use patch::Patch;
+#[doc(hidden)]
+pub use prototype::text_len;
+pub use prototype::{CClass, CType, Prototype, Target};
 pub use rust_func::RustPath;
 pub use shadow::{Shadow, ShadowId};
 pub use state::{State, StateRef, StateTable, SystemState};

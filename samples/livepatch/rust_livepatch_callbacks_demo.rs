@@ -53,8 +53,8 @@
 //! ```
 
 use core::ffi::c_void;
-use kernel::livepatch::{Callbacks, Func, ModuleState, PatchedObject};
-use kernel::{c_str, prelude::*};
+use kernel::livepatch::{Callbacks, ModuleState, PatchedObject};
+use kernel::{klp_func, prelude::*};
 
 kernel::module_livepatch! {
     name: "rust_livepatch_callbacks_demo",
@@ -75,7 +75,7 @@ kernel::module_livepatch! {
             // SAFETY: `patched_work_func` has the ABI of `static void busymod_work_func(struct
             // work_struct *work)` in livepatch-callbacks-busymod.c: C calling convention, a
             // pointer it does not use, no return value.
-            unsafe { Func::new(c_str!("busymod_work_func"), patched_work_func as *const _) },
+            unsafe { klp_func!(fn busymod_work_func(*mut c_void) => patched_work_func) },
         ],
     },
 }

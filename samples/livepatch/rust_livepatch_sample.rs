@@ -24,7 +24,7 @@
 //! ```
 
 use core::ffi::{c_int, c_void};
-use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
+use kernel::{klp_func, seq_file::SeqFile, seq_print};
 
 kernel::module_livepatch! {
     name: "rust_livepatch_sample",
@@ -37,7 +37,9 @@ kernel::module_livepatch! {
             // cmdline_proc_show(struct seq_file *m, void *v)` in fs/proc/cmdline.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as *const _) },
+            unsafe {
+                klp_func!(fn cmdline_proc_show(&SeqFile, *mut c_void) -> c_int => livepatch_cmdline_proc_show)
+            },
         ],
     },
 }

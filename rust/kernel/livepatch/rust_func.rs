@@ -10,7 +10,7 @@
 //! [`klp_rust_func!`]: crate::klp_rust_func
 
 use super::Func;
-use crate::{prelude::build_assert, str::CStr};
+use crate::prelude::build_assert;
 use core::ffi::c_void;
 
 /// The Rust path of a patched function, for the module build to resolve (`N` counts its NUL).
@@ -67,11 +67,9 @@ impl Func {
         path: &'static RustPath<N>,
         new_func: *const c_void,
     ) -> Self {
-        // SAFETY: By the invariants of `RustPath`, `path.0` is NUL-terminated with no other NUL.
-        let name = unsafe { CStr::from_bytes_with_nul_unchecked(&path.0) };
-        // SAFETY: The ABI of `new_func` is that of the function `name` denotes once the module
-        // build has resolved it, by the safety requirements of this function.
-        unsafe { Self::new(name, new_func) }
+        // SAFETY: By the invariants of `RustPath`, `path.0` is NUL-terminated, and it is
+        // `'static`; the safety requirements of this function are those of the redirection.
+        unsafe { Self::from_raw(path.0.as_ptr().cast(), new_func) }
     }
 }
 
@@ -94,7 +92,18 @@ impl Func {
 ///
 /// Either way the result is a call of the `unsafe` [`Func::rust`], in an `unsafe` block whose
 /// safety comment states why `new_func` satisfies its requirements, writing out the signature of a
-/// target given as a string.
+/// target given as a string. It expands to:
+///
+/// ```ignore
+/// Func::rust(
+///     {
+///         #[link_section = ".klp.rust_names"]
+///         static RUST_PATH: RustPath<14> = RustPath::new("kernel::reset");
+///         &RUST_PATH
+///     },
+///     new_func as *const c_void,
+/// )
+/// ```
 ///
 /// # Examples
 ///

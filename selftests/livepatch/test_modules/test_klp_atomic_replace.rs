@@ -8,7 +8,7 @@
 //! `replace=1`. Used by `test-livepatch.sh` and `test-sysfs.sh`.
 
 use core::ffi::{c_int, c_void};
-use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
+use kernel::{klp_func, seq_file::SeqFile, seq_print};
 
 kernel::module_livepatch! {
     name: "test_klp_atomic_replace",
@@ -29,7 +29,9 @@ kernel::module_livepatch! {
             // meminfo_proc_show(struct seq_file *m, void *v)` in fs/proc/meminfo.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("meminfo_proc_show"), livepatch_meminfo_proc_show as *const _) },
+            unsafe {
+                klp_func!(fn meminfo_proc_show(&SeqFile, *mut c_void) -> c_int => livepatch_meminfo_proc_show)
+            },
         ],
     },
 }

@@ -8,8 +8,7 @@
 //! by `test-callbacks.sh`.
 
 use core::ffi::c_void;
-use kernel::livepatch::Func;
-use kernel::{c_str, prelude::*};
+use kernel::{klp_func, prelude::*};
 
 #[path = "callbacks_demo_common.rs"]
 mod common;
@@ -36,7 +35,12 @@ kernel::module_livepatch! {
             // test_klp_callbacks_busy, `static void busymod_work_func(struct work_struct *work)`
             // in C and `extern "C" fn busymod_work_func(busy: &Busy)` in Rust: C calling
             // convention, a pointer it does not use, no return value.
-            unsafe { Func::new(c_str!("busymod_work_func"), patched_work_func as *const _) },
+            unsafe {
+                klp_func!(
+                    #[not_in_btf = "the target is Rust (test_klp_callbacks_busy.rs): BTF has no Rust"]
+                    fn busymod_work_func(*mut c_void) => patched_work_func
+                )
+            },
         ],
     },
 }

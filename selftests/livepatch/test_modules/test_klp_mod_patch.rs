@@ -8,7 +8,7 @@
 //! `test_klp_mod_patch: this has been live patched`. Used by `test-livepatch.sh` (7.x).
 
 use core::ffi::{c_int, c_void};
-use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
+use kernel::{klp_func, seq_file::SeqFile, seq_print};
 
 kernel::module_livepatch! {
     name: "test_klp_mod_patch",
@@ -22,7 +22,11 @@ kernel::module_livepatch! {
             // calling convention, `&SeqFile` for the valid `m` the seq file core passes (it
             // serialises `show` calls), a pointer for `v` and `c_int` for `int`.
             unsafe {
-                Func::new(c_str!("test_klp_mod_target_show"), livepatch_mod_target_show as *const _)
+                klp_func!(
+                    #[not_in_btf = "the target is Rust (test_klp_mod_target.rs): BTF has no Rust"]
+                    fn test_klp_mod_target_show(&SeqFile, *mut c_void) -> c_int
+                        => livepatch_mod_target_show
+                )
             },
         ],
     },

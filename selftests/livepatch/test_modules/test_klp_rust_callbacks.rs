@@ -7,8 +7,8 @@
 //! the patch stays on vmlinux. Used by `test-rust-callbacks.sh`.
 
 use core::ffi::{c_int, c_void};
-use kernel::livepatch::{Callbacks, Func, PatchedObject};
-use kernel::{c_str, prelude::*, seq_file::SeqFile, seq_print};
+use kernel::livepatch::{Callbacks, PatchedObject};
+use kernel::{klp_func, prelude::*, seq_file::SeqFile, seq_print};
 
 kernel::module_livepatch! {
     name: "test_klp_rust_callbacks",
@@ -20,7 +20,9 @@ kernel::module_livepatch! {
             // cmdline_proc_show(struct seq_file *m, void *v)` in fs/proc/cmdline.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as *const _) },
+            unsafe {
+                klp_func!(fn cmdline_proc_show(&SeqFile, *mut c_void) -> c_int => livepatch_cmdline_proc_show)
+            },
         ],
         "test_klp_callbacks_mod" with Refuse: [],
     },

@@ -6,7 +6,7 @@
 //! `klp_enable_patch()` (`EINVAL`) and leaves nothing behind. Used by `test-rust-errors.sh`.
 
 use core::ffi::c_int;
-use kernel::{c_str, livepatch::Func};
+use kernel::klp_func;
 
 kernel::module_livepatch! {
     name: "test_klp_rust_missing_func",
@@ -16,7 +16,12 @@ kernel::module_livepatch! {
         vmlinux: [
             // SAFETY: There is no function of this name in vmlinux, so nothing is redirected to
             // `never_called` and its ABI does not matter; enabling the patch fails.
-            unsafe { Func::new(c_str!("klp_rust_no_such_function"), never_called as *const _) },
+            unsafe {
+                klp_func!(
+                    #[not_in_btf = "the test needs a function that does not exist"]
+                    fn klp_rust_no_such_function() -> c_int => never_called
+                )
+            },
         ],
     },
 }

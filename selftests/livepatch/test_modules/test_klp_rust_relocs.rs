@@ -15,7 +15,7 @@
 //! Used by `test-rust-relocs.sh`.
 
 use core::ffi::{c_int, c_uint, c_void};
-use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
+use kernel::{klp_func, seq_file::SeqFile, seq_print};
 
 kernel::klp_extern! {
     vmlinux {
@@ -46,13 +46,15 @@ kernel::module_livepatch! {
             // cmdline_proc_show(struct seq_file *m, void *v)` in fs/proc/cmdline.c: C calling
             // convention, `&SeqFile` for the valid `m` the seq file core passes (it serialises
             // `show` calls), a pointer for `v` and `c_int` for `int`.
-            unsafe { Func::new(c_str!("cmdline_proc_show"), livepatch_cmdline_proc_show as *const _) },
+            unsafe {
+                klp_func!(fn cmdline_proc_show(&SeqFile, *mut c_void) -> c_int => livepatch_cmdline_proc_show)
+            },
         ],
         "test_klp_rust_relocs_target": [
             // SAFETY: `livepatch_relocs_target_value` has the ABI of `static int
             // relocs_target_value(void)` in relocs_target_main.c: C calling convention, no
             // parameters, `c_int` for `int`.
-            unsafe { Func::new(c_str!("relocs_target_value"), livepatch_relocs_target_value as *const _) },
+            unsafe { klp_func!(fn relocs_target_value() -> c_int => livepatch_relocs_target_value) },
         ],
     },
 }

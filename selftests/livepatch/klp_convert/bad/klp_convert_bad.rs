@@ -7,7 +7,7 @@
 //! at hand.
 
 use core::ffi::c_int;
-use kernel::{c_str, livepatch::Func};
+use kernel::{c_str, klp_func};
 
 kernel::klp_extern! {
     vmlinux {
@@ -30,11 +30,11 @@ kernel::module_livepatch! {
     objects: {
         vmlinux: [
             // SAFETY: `bad_nr_processes` has the ABI of `int nr_processes(void)`.
-            unsafe { Func::new(c_str!("nr_processes"), bad_nr_processes as *const _) },
+            unsafe { klp_func!(fn nr_processes() -> c_int => bad_nr_processes) },
         ],
         "test_klp_rust_relocs_target": [
             // SAFETY: `bad_value` has the ABI of `static int relocs_target_value(void)`.
-            unsafe { Func::new(c_str!("relocs_target_value"), bad_value as *const _) },
+            unsafe { klp_func!(fn relocs_target_value() -> c_int => bad_value) },
         ],
         // The paths name functions of these objects, but the build only reads the paths.
         "klp_convert_no_such_module": [

@@ -11,7 +11,7 @@
 //! objtool could check. Never loaded.
 
 use core::ffi::{c_int, c_void};
-use kernel::{c_str, livepatch::Func};
+use kernel::{c_str, klp_func};
 
 kernel::klp_extern! {
     vmlinux {
@@ -30,7 +30,7 @@ kernel::module_livepatch! {
     objects: {
         "test_klp_rust_relocs_target": [
             // SAFETY: Never loaded: the build refuses the module.
-            unsafe { Func::new(c_str!("relocs_target_value"), value as *const _) },
+            unsafe { klp_func!(fn relocs_target_value() -> c_int => value) },
         ],
     },
 }
