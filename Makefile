@@ -124,19 +124,24 @@ klp-convert: setup
 # a clean one on the next run.
 modules: kernel klp-convert
 	@mkdir -p $(OUT)
-	@# kbuild does not know that the .ko files depend on klp-convert.
-	@if [ $(KLP_CONVERT) -nt $(OUT)/klp-convert.stamp ]; then \
-		find $(BUILD) -name '*.ko' -delete 2>/dev/null || true; \
-		touch $(OUT)/klp-convert.stamp; \
+	@# kbuild does not know that the .ko files depend on klp-convert, nor,
+	@# for external modules, that their BTF depends on vmlinux's: a module
+	@# whose BTF does not match vmlinux's does not load (EINVAL).
+	@if [ $(KLP_CONVERT) -nt $(OUT)/klp-convert.stamp ] || \
+	    [ $(KDIR)/vmlinux -nt $(OUT)/vmlinux.stamp ]; then \
+		find $(BUILD) $(C_TEST_MODULES) $(C_SAMPLES) -name '*.ko' -delete 2>/dev/null || true; \
+		touch $(OUT)/klp-convert.stamp $(OUT)/vmlinux.stamp; \
 	fi
-	@scripts/mirror-modules.sh $(CURDIR) $(BUILD)
-	@echo "modules: building our Rust modules in $(BUILD) (log: $(OUT)/modules-build.log)"
-	@$(KMAKE) M=$(BUILD) KRUSTFLAGS=-Dwarnings KLP_CONVERT=$(KLP_CONVERT) modules 2>&1 | \
-		tee $(OUT)/modules-build.log
-	@scripts/check-warnings.sh $(OUT)/modules-build.log $(CURDIR) $(KDIR) $(LANE)
 	@echo "modules: building the upstream C test modules and samples"
 	@$(KMAKE) M=$(C_TEST_MODULES) modules
 	@$(KMAKE) M=$(C_SAMPLES) CONFIG_SAMPLE_LIVEPATCH=m modules
+	@scripts/mirror-modules.sh $(CURDIR) $(BUILD)
+	@echo "modules: building our Rust modules in $(BUILD) (log: $(OUT)/modules-build.log)"
+	@# The C samples are the targets of the Rust samples, for the prototype check.
+	@$(KMAKE) M=$(BUILD) KRUSTFLAGS=-Dwarnings \
+		KLP_CONVERT="$(KLP_CONVERT) --modules $(C_SAMPLES)" modules 2>&1 | \
+		tee $(OUT)/modules-build.log
+	@scripts/check-warnings.sh $(OUT)/modules-build.log $(CURDIR) $(KDIR) $(LANE)
 
 run: modules
 	@VM_SHOW_KERNEL=1 VM_APPEND=kunit.enable=0 scripts/vm.sh $(IMAGE) $(OUT)/run-console.log 300 \

@@ -19,7 +19,7 @@ DEB_PACKAGES=(
 	linux-source-6.12
 	clang-19 lld-19 llvm-19 libclang-19-dev
 	qemu-system-x86
-	flex bison bc libelf-dev libssl-dev cpio kmod python3-venv
+	flex bison bc libelf-dev libssl-dev cpio kmod python3-venv dwarves
 	make gcc git
 )
 

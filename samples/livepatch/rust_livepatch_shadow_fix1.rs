@@ -33,10 +33,10 @@
 use core::pin::Pin;
 use core::sync::atomic::{AtomicI32, Ordering};
 use kernel::ffi::{c_int, c_ulong, c_void};
-use kernel::livepatch::{Func, Shadow, ShadowId};
+use kernel::livepatch::{Shadow, ShadowId};
 use kernel::time::{jiffies, msecs_to_jiffies};
 use kernel::types::Opaque;
-use kernel::{c_str, prelude::*};
+use kernel::{klp_func, prelude::*};
 
 kernel::module_livepatch! {
     type: ShadowFix1,
@@ -49,11 +49,11 @@ kernel::module_livepatch! {
             // SAFETY: `livepatch_fix1_dummy_alloc` has the ABI of `struct dummy *dummy_alloc(void)`
             // in livepatch-shadow-mod.c: no parameters, and a pointer to a `kmalloc()`ed `struct
             // dummy`, or `NULL`, returned (`KBox<Dummy>` allocates with `kmalloc()`).
-            unsafe { Func::new(c_str!("dummy_alloc"), livepatch_fix1_dummy_alloc as *const _) },
+            unsafe { klp_func!(fn dummy_alloc() -> *mut Dummy => livepatch_fix1_dummy_alloc) },
             // SAFETY: `livepatch_fix1_dummy_free` has the ABI of `void dummy_free(struct dummy *d)`
             // in livepatch-shadow-mod.c: a pointer parameter, no return value; see its `// SAFETY:`
             // comment for what it assumes of `d`.
-            unsafe { Func::new(c_str!("dummy_free"), livepatch_fix1_dummy_free as *const _) },
+            unsafe { klp_func!(fn dummy_free(*mut Dummy) => livepatch_fix1_dummy_free) },
         ],
     },
 }
@@ -113,7 +113,7 @@ fn dummy_alloc() -> Result<KBox<Dummy>> {
     // it is attached, dropped (freed) if that fails.
     let n = LEAKS.fetch_add(1, Ordering::Relaxed) + 1;
     let leak = KBox::new(n, GFP_KERNEL)?;
-    if let Err(e) = Shadow::<Leak>::alloc(&dummy, leak, GFP_KERNEL) {
+    if let Err(e) = Leak::alloc(&dummy, leak, GFP_KERNEL) {
         pr_err!(
             "livepatch_fix1_dummy_alloc: failed to allocate shadow variable for leak {}: {:?}\n",
             n,
@@ -143,8 +143,8 @@ extern "C" fn livepatch_fix1_dummy_free(d: *mut Dummy) {
 
     // Patch: fetch the saved `Leak` shadow variable and free it, with the memory. Dummies
     // allocated before this patch have none.
-    if Shadow::<Leak>::get(&dummy).is_some() {
-        Shadow::<Leak>::free(&mut dummy);
+    if Leak::get(&dummy).is_some() {
+        Leak::free(&mut dummy);
     } else {
         pr_info!(
             "livepatch_fix1_dummy_free: dummy expiring @ {:x} leaked!\n",
@@ -170,6 +170,6 @@ impl Drop for ShadowFix1 {
         // frees has a variable, without reading it, and frees the variable: whichever of that and
         // this comes first drops it. The destructor logs and frees a `KBox`, neither of which
         // sleeps or uses shadow variables.
-        unsafe { Shadow::<Leak>::free_all() };
+        unsafe { Leak::free_all() };
     }
 }

@@ -26,9 +26,9 @@
 use core::pin::Pin;
 use core::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use kernel::ffi::{c_int, c_long, c_ulong, c_void};
-use kernel::livepatch::{Func, Shadow, ShadowId};
+use kernel::livepatch::{Shadow, ShadowId};
 use kernel::types::Opaque;
-use kernel::{c_str, prelude::*};
+use kernel::{klp_func, prelude::*};
 
 kernel::module_livepatch! {
     type: ShadowFix2,
@@ -42,11 +42,13 @@ kernel::module_livepatch! {
             // `bool dummy_check(struct dummy *d, unsigned long jiffies)` in livepatch-shadow-mod.c:
             // `&Dummy` for `d`, which the only caller, the cleanup work, passes valid, holding the
             // mutex of the list the dummy is on; `c_ulong` for `unsigned long`, `bool` for `bool`.
-            unsafe { Func::new(c_str!("dummy_check"), livepatch_fix2_dummy_check as *const _) },
+            unsafe {
+                klp_func!(fn dummy_check(&Dummy, c_ulong) -> bool => livepatch_fix2_dummy_check)
+            },
             // SAFETY: `livepatch_fix2_dummy_free` has the ABI of `void dummy_free(struct dummy *d)`
             // in livepatch-shadow-mod.c: a pointer parameter, no return value; see its `// SAFETY:`
             // comment for what it assumes of `d`.
-            unsafe { Func::new(c_str!("dummy_free"), livepatch_fix2_dummy_free as *const _) },
+            unsafe { klp_func!(fn dummy_free(*mut Dummy) => livepatch_fix2_dummy_free) },
         ],
     },
 }
@@ -122,7 +124,7 @@ extern "C" fn livepatch_fix2_dummy_check(d: &Dummy, jiffies: c_ulong) -> bool {
     // Patch: handle in-flight dummies: if they do not have a counter yet, attach a new one. The
     // cleanup work holds a mutex, but should not wait for memory: `GFP_NOWAIT`. A dummy whose
     // counter cannot be allocated now is counted from its next check on.
-    if let Ok(counter) = Shadow::<Counter>::get_or_alloc(d, CheckCounter::new(), GFP_NOWAIT) {
+    if let Ok(counter) = Counter::get_or_alloc(d, CheckCounter::new(), GFP_NOWAIT) {
         counter.count.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -138,8 +140,8 @@ extern "C" fn livepatch_fix2_dummy_free(d: *mut Dummy) {
     let mut dummy = unsafe { KBox::from_raw(d) };
 
     // Patch: the leak fix of fix1.
-    if Shadow::<Leak>::get(&dummy).is_some() {
-        Shadow::<Leak>::free(&mut dummy);
+    if Leak::get(&dummy).is_some() {
+        Leak::free(&mut dummy);
     } else {
         pr_info!(
             "livepatch_fix2_dummy_free: dummy expiring @ {:x} leaked!\n",
@@ -148,13 +150,13 @@ extern "C" fn livepatch_fix2_dummy_free(d: *mut Dummy) {
     }
 
     // Patch: report the final count of the dummy, and free its counter.
-    if let Some(counter) = Shadow::<Counter>::get(&dummy) {
+    if let Some(counter) = Counter::get(&dummy) {
         pr_info!(
             "livepatch_fix2_dummy_free: dummy expiring @ {:x}, check counter = {}\n",
             dummy.jiffies_expire,
             counter.count.load(Ordering::Relaxed)
         );
-        Shadow::<Counter>::free(&mut dummy);
+        Counter::free(&mut dummy);
     }
 }
 
@@ -174,7 +176,7 @@ impl Drop for ShadowFix2 {
         // SAFETY: The module is being removed, so its patch is disabled and no task runs its
         // functions any more, which hold no reference to a counter outside of a call; nothing
         // else uses the id. Dropping a counter only decrements an atomic.
-        unsafe { Shadow::<Counter>::free_all() };
+        unsafe { Counter::free_all() };
         let left = COUNTERS.load(Ordering::Relaxed);
         pr_info!("freed {} counters, {} left\n", before - left, left);
     }

@@ -14,6 +14,10 @@
 #   build with one message per object and section;
 # - a live patch whose code refers to a Rust path PC-relatively
 #   (klp_convert/rust_names/) fails to build;
+# - a live patch whose stated prototypes do not match its targets' in BTF
+#   (klp_convert/prototypes_bad/), in vmlinux and in a module, fails to build
+#   with one message per mismatch, and one whose prototypes match
+#   (klp_convert/prototypes_good/) builds;
 # - a module that is not a live patch, with a .klp.sym.* reference and a Rust
 #   path (klp_convert/not_livepatch/), fails to build;
 # - klp-convert refuses klp_convert/good/ built without it when a relocation
@@ -130,6 +134,30 @@ check_refused "klp-convert: refuses the build of a module that is not a live pat
 	$? "$output" \
 	"klp_convert_not_livepatch.ko: not a live patch module (no livepatch=Y in .modinfo): only a live patch may have .klp.sym.* symbols or .klp.rust_names" \
 	"$work/not_livepatch/klp_convert_not_livepatch.ko"
+
+output=$(build prototypes_bad)
+status=$?
+target=test_klp_rust_relocs_target
+for expect in \
+	"version_proc_show: argument 2: the target takes 'void *' (pointer), the replacement takes nothing" \
+	"cmdline_proc_show: argument 1: the target takes 'struct seq_file *' (pointer), the replacement takes 'c_ulong' (unsigned 64-bit integer)" \
+	"msleep: argument 1: the target takes 'unsigned int' (unsigned 32-bit integer), the replacement takes 'u16' (unsigned 16-bit integer)" \
+	"meminfo_proc_show: return value: the target returns 'int' (signed 32-bit integer), the replacement returns '()' (void)" \
+	"klp_convert_no_such_function: the target is not in the BTF of vmlinux" \
+	"relocs_target_value: return value: the target returns 'int' (signed 32-bit integer), the replacement returns 'i16' (signed 16-bit integer)" \
+	"relocs_target_value: argument 1: the target takes nothing, the replacement takes 'c_int' (signed 32-bit integer)"; do
+	check_refused "klp-convert: prototype check refuses: $expect" "$status" "$output" \
+		"klp_convert_prototypes_bad.ko: $expect" "$work/prototypes_bad/klp_convert_prototypes_bad.ko"
+done
+
+output=$(build prototypes_good)
+status=$?
+name="klp-convert: prototype check passes matching prototypes (vmlinux, $target, not_in_btf)"
+if [ $status -eq 0 ] && [ -e "$work/prototypes_good/klp_convert_prototypes_good.ko" ]; then
+	result ok "$name"
+else
+	result "not ok" "$name" "make exit $status; $output"
+fi
 
 # klp_convert/good built without klp-convert, its relocation section of
 # .klp.sym.* references without SHF_INFO_LINK, which no linker leaves out.

@@ -14,12 +14,10 @@ use core::{
     fmt::Write,
 };
 use kernel::{
-    c_str,
-    kobject::{Attribute, KObject},
-    livepatch::Func,
+    c_str, klp_func,
+    kobject::{Attribute, KObject, Show},
     new_mutex,
     prelude::*,
-    str::CStr,
     sync::{Mutex, OnceInit},
 };
 
@@ -37,43 +35,44 @@ kernel::module_livepatch! {
     },
     objects: {
         vmlinux: [
-            // SAFETY: `lp_sys_getpid` has the ABI of
-            // `asmlinkage long __x64_sys_getpid(const struct pt_regs *regs)` (and of
-            // `__arm64_sys_getpid()`, the same), which `SYSCALL_DEFINE0(getpid)` generates in
-            // kernel/sys.c and the system call entry calls: `asmlinkage` is the C calling
-            // convention on these architectures, `*const c_void` passes the pointer `regs` (not
-            // used) and `c_long` is `long`. The entry calls it in process context of the calling
-            // task, where taking a mutex and reading `current` are sound.
-            unsafe { Func::new(SYS_GETPID, lp_sys_getpid as *const _) },
+            // SAFETY: The target is `asmlinkage long __x64_sys_getpid(const struct pt_regs
+            // *regs)`, which `SYSCALL_DEFINE0(getpid)` generates in kernel/sys.c and the system
+            // call entry calls (`asmlinkage` is the C calling convention on x86_64), with `regs`
+            // not used. The entry calls it in process context of the calling task, where taking
+            // a mutex and reading `current` are sound.
+            unsafe {
+                klp_func!(
+                    #[not_in_btf = "SYSCALL_DEFINE0 makes it an alias of __do_sys_getpid()"]
+                    fn __x64_sys_getpid(*const c_void) -> c_long => lp_sys_getpid
+                )
+            },
         ],
     },
 }
 
-/// The system call wrapper `getpid()` enters through, `__<arch>_sys_getpid()`.
-#[cfg(target_arch = "x86_64")]
-const SYS_GETPID: &CStr = c_str!("__x64_sys_getpid");
-#[cfg(target_arch = "aarch64")]
-const SYS_GETPID: &CStr = c_str!("__arm64_sys_getpid");
-
 /// The number of the tasks in `klp_pids` that have not called the replacement yet
 /// (`npids_pending`). Its lock also serialises the replacement's updates of `klp_pids`, as
 /// `kpid_mutex` does in C.
-static NPIDS_PENDING: OnceInit<Mutex<usize>> = OnceInit::new();
+struct Pending(OnceInit<Mutex<usize>>);
 
-/// `/sys/kernel/test_klp_syscall/npids`.
-static NPIDS: Attribute = Attribute::new(c_str!("npids"), npids_show);
+static NPIDS_PENDING: Pending = Pending(OnceInit::new());
 
-fn npids_show(out: &mut dyn Write) -> Result {
-    let pending = *NPIDS_PENDING.get().ok_or(ENODEV)?.lock();
-    writeln!(out, "{pending}")?;
-    Ok(())
+/// `/sys/kernel/test_klp_syscall/npids` shows the number.
+impl Show for Pending {
+    fn show(&self, out: &mut dyn Write) -> Result {
+        let pending = *self.0.get().ok_or(ENODEV)?.lock();
+        writeln!(out, "{pending}")?;
+        Ok(())
+    }
 }
+
+static NPIDS: Attribute = Attribute::new(c_str!("npids"), &NPIDS_PENDING);
 
 /// The replacement of `__x64_sys_getpid()`: the original's result, `task_tgid_vnr(current)`,
 /// after removing the calling task from `klp_pids`.
 extern "C" fn lp_sys_getpid(_regs: *const c_void) -> c_long {
     let pids = &module_parameters::klp_pids;
-    if let Some(pending) = NPIDS_PENDING.get() {
+    if let Some(pending) = NPIDS_PENDING.0.get() {
         let mut pending = pending.lock();
         if *pending > 0 {
             let pid = current!().pid();
@@ -94,7 +93,9 @@ impl kernel::Module for TestKlpSyscall {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // All the tasks given are pending until they call the replacement. `klp_pids` has no
         // sysfs file: its length, the C module's `npids`, does not change.
-        NPIDS_PENDING.init(new_mutex!(module_parameters::klp_pids.len(), "kpid_mutex"))?;
+        NPIDS_PENDING
+            .0
+            .init(new_mutex!(module_parameters::klp_pids.len(), "kpid_mutex"))?;
         // SAFETY: The kobject is kept in the module's data, dropped when the module is removed;
         // `NPIDS` is a `static`.
         let kobj = unsafe { KObject::new_in_kernel(c_str!("test_klp_syscall"), &[&NPIDS]) }?;

@@ -8,7 +8,8 @@
 //! the linked module has them as undefined symbols, which modpost lets through. This tool, run on
 //! the linked `.ko`, converts them ([`klp_sym`]). It also rewrites the Rust paths naming the
 //! functions a Rust live patch replaces, in `.klp.rust_names`, to their symbol names
-//! ([`rust_names`]). Both look names up in the objects they belong to ([`targets`]), in a live
+//! ([`rust_names`]), and checks the prototypes that Rust live patches state for the C functions
+//! they replace against BTF ([`prototypes`]). They look names up in the objects they belong to ([`targets`]), in a live
 //! patch module only ([`modinfo`]). What the kernel would not load as written, and would corrupt
 //! memory with at run time, fails the build: references where or when the livepatch core cannot
 //! write them ([`sections`]), relocation sections that do not say what they apply to, references
@@ -16,46 +17,28 @@
 //!
 //! Usage: `klp-convert [--vmlinux FILE] [--modules DIR]... MODULE.ko`, which rewrites MODULE.ko
 //! in place. Nothing is written when the module has no `.klp.sym.*` symbol left to convert and
-//! no Rust path to rewrite. On an error, nothing is written either, and every problem found is
+//! no Rust path to rewrite. The prototype check runs pahole (`$PAHOLE`) for the BTF of target
+//! modules. On an error, nothing is written either, and every problem found is
 //! reported.
 
 use object::build::elf::Builder;
 use object::elf;
 use std::path::{Path, PathBuf};
-use std::{env, fmt, fs, process};
+use std::{env, fs, process};
 
-/// A failure, reported as `klp-convert: <module>: <message>`, one line each.
-struct Error(String);
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<object::build::Error> for Error {
-    fn from(e: object::build::Error) -> Self {
-        Self(format!("ELF: {e}"))
-    }
-}
-
-impl From<object::read::Error> for Error {
-    fn from(e: object::read::Error) -> Self {
-        Self(format!("ELF: {e}"))
-    }
-}
-
-macro_rules! fail {
-    ($($arg:tt)*) => { return Err(Error(format!($($arg)*))) };
-}
+#[macro_use]
+mod error;
 
 mod addrsig;
+mod btf;
 mod klp_sym;
 mod modinfo;
+mod prototypes;
 mod rust_names;
 mod sections;
 mod targets;
 
+use error::Error;
 use targets::Targets;
 
 /// Reads the file at `path`.
@@ -66,8 +49,10 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
 /// Converts the module at `path` in place.
 fn convert(path: &Path, targets: &Targets) -> Result<(), Error> {
     let mut data = read(path)?;
+    // Reads the module only, so first, before anything rewrites it.
+    let prototypes = prototypes::check(&data, targets);
     if !klp_sym::has_klp_symbols(&data)? && !rust_names::has_rust_names(&data)? {
-        return Ok(());
+        return prototypes.map(drop);
     }
     addrsig::hide(&mut data)?;
     let mut builder = Builder::read(&*data)?;
@@ -76,6 +61,9 @@ fn convert(path: &Path, targets: &Targets) -> Result<(), Error> {
     }
 
     let mut errors = Vec::new();
+    if let Err(e) = prototypes {
+        errors.push(e.0);
+    }
     if !modinfo::is_live_patch(&builder) {
         errors.push(
             "not a live patch module (no livepatch=Y in .modinfo): only a live patch may have \

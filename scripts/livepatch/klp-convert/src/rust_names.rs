@@ -25,7 +25,7 @@
 
 use crate::targets::{functions, Targets};
 use crate::Error;
-use object::build::elf::{Builder, SectionData, SectionId};
+use object::build::elf::{Builder, SectionData, SectionId, SymbolId};
 use object::build::Id;
 use object::elf;
 use object::read::Object;
@@ -280,6 +280,31 @@ pub(crate) fn convert(builder: &mut Builder<'_>, targets: &Targets) -> Result<us
     rewrite(builder, |path| resolver.resolve(path))
 }
 
+/// The problems found on the way, each once.
+#[derive(Default)]
+struct Errors(Vec<String>);
+
+impl Errors {
+    fn push(&mut self, e: String) {
+        if !self.0.contains(&e) {
+            self.0.push(e);
+        }
+    }
+
+    fn into_result(self) -> Result<(), Error> {
+        match self.0.is_empty() {
+            true => Ok(()),
+            false => Err(Error(self.0.join("\n"))),
+        }
+    }
+}
+
+/// The rebuilt `.klp.rust_names` sections, by section index.
+type Rebuilts = BTreeMap<usize, (SectionId, Rebuilt)>;
+
+/// The new value and size of each symbol defined in a rebuilt section, by symbol index.
+type MovedSymbols = BTreeMap<usize, (SymbolId, u64, u64)>;
+
 /// Rewrites the paths of the `.klp.rust_names` sections of the module in `builder` to the names
 /// `resolve` returns; returns the number of paths rewritten. Nothing is changed on an error, which
 /// lists all the problems found, one a line.
@@ -287,22 +312,47 @@ fn rewrite(
     builder: &mut Builder<'_>,
     mut resolve: impl FnMut(&str) -> Result<String, String>,
 ) -> Result<usize, Error> {
-    let mut errors: Vec<String> = Vec::new();
-    let error = |errors: &mut Vec<String>, e: String| {
-        if !errors.contains(&e) {
-            errors.push(e);
-        }
-    };
-    let mut names: BTreeMap<Vec<u8>, Result<String, String>> = BTreeMap::new();
-    let mut rebuilt: BTreeMap<usize, (SectionId, Rebuilt)> = BTreeMap::new();
-    let mut count = 0;
+    let mut errors = Errors::default();
+    let (rebuilt, count) = rebuild_sections(builder, &mut resolve, &mut errors);
+    if rebuilt.is_empty() {
+        return errors.into_result().map(|()| 0);
+    }
+    let symbols = moved_symbols(builder, &rebuilt, &mut errors);
+    let addends = moved_addends(builder, &rebuilt, &symbols, &mut errors);
+    errors.into_result()?;
 
+    for (id, new) in rebuilt.into_values() {
+        builder.sections.get_mut(id).data = SectionData::Data(new.data.into());
+    }
+    for (id, value, size) in symbols.into_values() {
+        let symbol = builder.symbols.get_mut(id);
+        symbol.st_value = value;
+        symbol.st_size = size;
+    }
+    for (id, i, addend) in addends {
+        if let SectionData::Relocation(relocations) = &mut builder.sections.get_mut(id).data {
+            relocations[i].r_addend = addend;
+        }
+    }
+    Ok(count)
+}
+
+/// Returns the sections of `.klp.rust_names` whose paths `resolve` rewrites, rebuilt, and the
+/// number of paths rewritten.
+fn rebuild_sections(
+    builder: &Builder<'_>,
+    resolve: &mut impl FnMut(&str) -> Result<String, String>,
+    errors: &mut Errors,
+) -> (Rebuilts, usize) {
+    let mut names: BTreeMap<Vec<u8>, Result<String, String>> = BTreeMap::new();
+    let mut rebuilt = Rebuilts::new();
+    let mut count = 0;
     for section in builder.sections.iter() {
         if *section.name != *SECTION.as_bytes() {
             continue;
         }
         let SectionData::Data(data) = &section.data else {
-            error(&mut errors, format!("{SECTION}: not a data section"));
+            errors.push(format!("{SECTION}: not a data section"));
             continue;
         };
         let mut new = Rebuilt {
@@ -317,10 +367,9 @@ fn rewrite(
                 continue;
             }
             let Some(len) = data[start..].iter().position(|b| *b == 0) else {
-                error(
-                    &mut errors,
-                    format!("{SECTION}+{start:#x}: the string is not NUL-terminated"),
-                );
+                errors.push(format!(
+                    "{SECTION}+{start:#x}: the string is not NUL-terminated"
+                ));
                 break;
             };
             let string = &data[start..start + len];
@@ -338,7 +387,7 @@ fn rewrite(
             let name = match name {
                 Ok(name) => name.as_bytes(),
                 Err(e) => {
-                    error(&mut errors, e.clone());
+                    errors.push(e.clone());
                     string
                 }
             };
@@ -356,15 +405,12 @@ fn rewrite(
             rebuilt.insert(section.id().index(), (section.id(), new));
         }
     }
-    if rebuilt.is_empty() {
-        return match errors.is_empty() {
-            true => Ok(0),
-            false => Err(Error(errors.join("\n"))),
-        };
-    }
+    (rebuilt, count)
+}
 
-    // The new value and size of each symbol defined in a rebuilt section, but section symbols.
-    let mut symbols = BTreeMap::new();
+/// Returns where the symbols defined in the rebuilt sections move, but section symbols.
+fn moved_symbols(builder: &Builder<'_>, rebuilt: &Rebuilts, errors: &mut Errors) -> MovedSymbols {
+    let mut symbols = MovedSymbols::new();
     for symbol in builder.symbols.iter() {
         let Some((_, new)) = symbol.section.and_then(|id| rebuilt.get(&id.index())) else {
             continue;
@@ -377,18 +423,24 @@ fn rewrite(
                 let size = if symbol.st_size == 0 { 0 } else { size };
                 symbols.insert(symbol.id().index(), (symbol.id(), at, size));
             }
-            None => error(
-                &mut errors,
-                format!(
-                    "symbol '{}' points to {SECTION}+{:#x}, which is not the start of a string",
-                    String::from_utf8_lossy(&symbol.name),
-                    symbol.st_value
-                ),
-            ),
+            None => errors.push(format!(
+                "symbol '{}' points to {SECTION}+{:#x}, which is not the start of a string",
+                String::from_utf8_lossy(&symbol.name),
+                symbol.st_value
+            )),
         }
     }
+    symbols
+}
 
-    // The new addend of each relocation against a rebuilt section.
+/// Returns the new addend of each relocation against a rebuilt section: the relocation section,
+/// the index of the relocation, the addend.
+fn moved_addends(
+    builder: &Builder<'_>,
+    rebuilt: &Rebuilts,
+    symbols: &MovedSymbols,
+    errors: &mut Errors,
+) -> Vec<(SectionId, usize, i64)> {
     let mut addends = Vec::new();
     for section in builder.sections.iter() {
         let SectionData::Relocation(relocations) = &section.data else {
@@ -398,10 +450,10 @@ fn rewrite(
             .sh_info_section
             .is_some_and(|id| rebuilt.contains_key(&id.index()))
         {
-            error(
-                &mut errors,
-                format!("{}: {SECTION} must have no relocations", section.name),
-            );
+            errors.push(format!(
+                "{}: {SECTION} must have no relocations",
+                section.name
+            ));
             continue;
         }
         for (i, relocation) in relocations.iter().enumerate() {
@@ -413,15 +465,12 @@ fn rewrite(
                 continue;
             };
             if !ABSOLUTE_RELOCATIONS.contains(&relocation.r_type) {
-                error(
-                    &mut errors,
-                    format!(
-                        "relocation at {}+{:#x} refers to {SECTION} with type {}, not by absolute \
+                errors.push(format!(
+                    "relocation at {}+{:#x} refers to {SECTION} with type {}, not by absolute \
                          address: the strings move, and only absolute references (R_X86_64_64, \
                          R_X86_64_32, R_X86_64_32S) can follow them",
-                        section.name, relocation.r_offset, relocation.r_type
-                    ),
-                );
+                    section.name, relocation.r_offset, relocation.r_type
+                ));
                 continue;
             }
             let new_value = symbols
@@ -432,35 +481,15 @@ fn rewrite(
                 Some(&(at, _)) => {
                     addends.push((section.id(), i, at.wrapping_sub(new_value) as i64));
                 }
-                None => error(
-                    &mut errors,
-                    format!(
-                        "relocation at {}+{:#x} points to {SECTION}+{target:#x}, which is not the \
+                None => errors.push(format!(
+                    "relocation at {}+{:#x} points to {SECTION}+{target:#x}, which is not the \
                      start of a string",
-                        section.name, relocation.r_offset
-                    ),
-                ),
+                    section.name, relocation.r_offset
+                )),
             }
         }
     }
-
-    if !errors.is_empty() {
-        fail!("{}", errors.join("\n"));
-    }
-    for (id, new) in rebuilt.into_values() {
-        builder.sections.get_mut(id).data = SectionData::Data(new.data.into());
-    }
-    for (id, value, size) in symbols.into_values() {
-        let symbol = builder.symbols.get_mut(id);
-        symbol.st_value = value;
-        symbol.st_size = size;
-    }
-    for (id, i, addend) in addends {
-        if let SectionData::Relocation(relocations) = &mut builder.sections.get_mut(id).data {
-            relocations[i].r_addend = addend;
-        }
-    }
-    Ok(count)
+    addends
 }
 
 #[cfg(test)]
