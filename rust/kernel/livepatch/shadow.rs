@@ -12,10 +12,11 @@
 //!
 //! - [`ShadowId`] binds an id to the type of the objects it is attached to and to the type of its
 //!   data, once: a shadow variable is always read as the type it was created as.
-//! - [`Shadow`] has the operations: [`Shadow::alloc`] and [`Shadow::get_or_alloc`] attach a value
-//!   (the `unsafe` [`Shadow::alloc_pin_init`] and [`Shadow::get_or_alloc_pin_init`] initialise it
-//!   in place with a [`PinInit`], the C constructor), [`Shadow::get`] and [`Shadow::get_mut`] find
-//!   it, [`Shadow::free`] and [`Shadow::free_all`] drop and free it (the destructor is the data's
+//! - [`Shadow`] has the operations, called on the id (`Requests::get(&conn)`):
+//!   [`Shadow::alloc`] and [`Shadow::get_or_alloc`] attach a value (the `unsafe`
+//!   [`Shadow::alloc_pin_init`] and [`Shadow::get_or_alloc_pin_init`] initialise it in place with
+//!   a [`PinInit`], the C constructor), [`Shadow::get`] and [`Shadow::get_mut`] find it,
+//!   [`Shadow::free`] and [`Shadow::free_all`] drop and free it (the destructor is the data's
 //!   [`Drop`], preceded by [`ShadowId::release`] where the object is needed, as a C destructor
 //!   gets it).
 //!
@@ -81,25 +82,25 @@
 //! }
 //!
 //! let mut conn = Conn { fd: 3 };
-//! assert!(Shadow::<Requests>::get(&conn).is_none());
+//! assert!(Requests::get(&conn).is_none());
 //!
 //! // Attach a counter, or find the one attached before.
-//! let requests = Shadow::<Requests>::get_or_alloc(&conn, AtomicU32::new(0), GFP_ATOMIC)?;
+//! let requests = Requests::get_or_alloc(&conn, AtomicU32::new(0), GFP_ATOMIC)?;
 //! requests.fetch_add(1, Ordering::Relaxed);
-//! let requests = Shadow::<Requests>::get_or_alloc(&conn, AtomicU32::new(0), GFP_ATOMIC)?;
+//! let requests = Requests::get_or_alloc(&conn, AtomicU32::new(0), GFP_ATOMIC)?;
 //! assert_eq!(requests.fetch_add(1, Ordering::Relaxed), 1);
 //!
 //! // A second variable of the same id for the same object is refused.
-//! assert_eq!(Shadow::<Requests>::alloc(&conn, AtomicU32::new(0), GFP_KERNEL).err(), Some(EEXIST));
+//! assert_eq!(Requests::alloc(&conn, AtomicU32::new(0), GFP_KERNEL).err(), Some(EEXIST));
 //!
 //! // Exclusive access to the object gives exclusive access to its shadow variables.
-//! if let Some(requests) = Shadow::<Requests>::get_mut(&mut conn) {
+//! if let Some(requests) = Requests::get_mut(&mut conn) {
 //!     *requests.get_mut().get_mut() = 10;
 //! }
-//! assert_eq!(Shadow::<Requests>::get(&conn).map(|r| r.load(Ordering::Relaxed)), Some(10));
+//! assert_eq!(Requests::get(&conn).map(|r| r.load(Ordering::Relaxed)), Some(10));
 //!
-//! Shadow::<Requests>::free(&mut conn);
-//! assert!(Shadow::<Requests>::get(&conn).is_none());
+//! Requests::free(&mut conn);
+//! assert!(Requests::get(&conn).is_none());
 //! assert_eq!(conn.fd, 3);
 //! # Ok::<(), Error>(())
 //! ```
@@ -147,15 +148,15 @@
 //!
 //! let mut obj = Object(1);
 //! // SAFETY: `name()` neither sleeps (it allocates with `GFP_ATOMIC`) nor uses shadow variables.
-//! let empty = unsafe { Shadow::<Name>::alloc_pin_init(&obj, name(b""), GFP_KERNEL) };
+//! let empty = unsafe { Name::alloc_pin_init(&obj, name(b""), GFP_KERNEL) };
 //! assert_eq!(empty.err(), Some(EINVAL));
-//! assert!(Shadow::<Name>::get(&obj).is_none());
+//! assert!(Name::get(&obj).is_none());
 //!
 //! // SAFETY: As above.
-//! let n = unsafe { Shadow::<Name>::alloc_pin_init(&obj, name(b"one"), GFP_KERNEL) }?;
+//! let n = unsafe { Name::alloc_pin_init(&obj, name(b"one"), GFP_KERNEL) }?;
 //! assert_eq!(&n[..], b"one");
 //! // Dropping the `KVec` frees its buffer.
-//! Shadow::<Name>::free(&mut obj);
+//! Name::free(&mut obj);
 //! assert_eq!(obj.0, 1);
 //! # Ok::<(), Error>(())
 //! ```
@@ -197,10 +198,10 @@ use macros::vtable;
 ///     type Data = core::sync::atomic::AtomicI32;
 /// }
 ///
-/// assert!(Shadow::<Counter>::get(&Dummy { _expires: 0 }).is_none());
+/// assert!(Counter::get(&Dummy { _expires: 0 }).is_none());
 /// ```
 ///
-/// The operations on the variables are those of [`Shadow<Self>`](Shadow).
+/// The operations on the variables are those of [`Shadow`], called on the id: `Counter::get(obj)`.
 ///
 /// `Object` must not be a zero-sized type (the address of an object is its key), and `Data` must
 /// not need an alignment above that of `c_ulong` (the core puts the data behind its own header);
@@ -252,12 +253,140 @@ pub unsafe trait ShadowId {
     }
 }
 
-/// The shadow variables of the id `K`: its operations.
+/// The operations on the shadow variables of an id, called on the id: `Requests::get(&conn)`.
 ///
-/// Never constructed; its functions are called as `Shadow::<K>::get(obj)`.
-pub struct Shadow<K: ShadowId>(PhantomData<K>);
+/// Implemented for every [`ShadowId`], and only there: the operations are these for all ids.
+pub trait Shadow: ShadowId + Sized {
+    /// Returns the variable of `obj`, if it has one (`klp_shadow_get()`).
+    fn get(obj: &Self::Object) -> Option<&Self::Data> {
+        let () = Vars::<Self>::LAYOUT;
+        // SAFETY: `klp_shadow_get()` only uses `obj` as a key.
+        let data = unsafe { bindings::klp_shadow_get(Vars::<Self>::key(obj), Self::ID) };
+        // SAFETY: By the safety requirements of `ShadowId`, the variable of `obj` with `Self::ID` is
+        // a valid `Self::Data`, and it is not freed or mutated while the borrow of `obj`, which
+        // `get_mut` and `free` need exclusively, lasts.
+        (!data.is_null()).then(|| unsafe { &*data.cast::<Self::Data>() })
+    }
 
-impl<K: ShadowId> Shadow<K> {
+    /// Returns the variable of `obj` for changing it, if it has one.
+    ///
+    /// The exclusive borrow of the object is that of its variables.
+    fn get_mut(obj: &mut Self::Object) -> Option<Pin<&mut Self::Data>> {
+        let () = Vars::<Self>::LAYOUT;
+        // SAFETY: `klp_shadow_get()` only uses `obj` as a key.
+        let data = unsafe { bindings::klp_shadow_get(Vars::<Self>::key(obj), Self::ID) };
+        // SAFETY: As in `get`, and no other reference to the variable exists while `obj` is
+        // borrowed exclusively. The data stays where it is until it is freed.
+        (!data.is_null()).then(|| unsafe { Pin::new_unchecked(&mut *data.cast::<Self::Data>()) })
+    }
+
+    /// Attaches a new variable to `obj` with the data `value`.
+    ///
+    /// The memory is allocated with `flags`. Fails with `EEXIST` if `obj` already has a variable
+    /// of this id, also one that another context attaches at the same time, or with `ENOMEM`; the
+    /// value is dropped then.
+    ///
+    /// This is `klp_shadow_alloc()` without its warning for an existing variable: it is built on
+    /// `klp_shadow_get_or_alloc()`, which tells whether it attached a new one.
+    fn alloc(obj: &Self::Object, value: Self::Data, flags: Flags) -> Result<&Self::Data> {
+        // SAFETY: Writing a value runs no code of the caller's: its drop, if it is not written,
+        // comes after the core's lock.
+        unsafe { Self::alloc_pin_init(obj, by_value(value), flags) }
+    }
+
+    /// Attaches a new variable to `obj`, initialised in place by `init`.
+    ///
+    /// As [`Shadow::alloc`], and fails with the error of `init` too, after which nothing is
+    /// attached. `init` runs only for the variable attached.
+    ///
+    /// # Safety
+    ///
+    /// `init` must neither sleep nor use shadow variables: it runs under the core's spinlock,
+    /// with interrupts disabled.
+    unsafe fn alloc_pin_init(
+        obj: &Self::Object,
+        init: impl PinInit<Self::Data, Error>,
+        flags: Flags,
+    ) -> Result<&Self::Data> {
+        // SAFETY: By the safety requirements.
+        match unsafe { Vars::<Self>::attach(obj, init, flags) }? {
+            (data, true) => Ok(data),
+            (_, false) => Err(EEXIST),
+        }
+    }
+
+    /// Returns the variable of `obj`, attaching a new one with the data `value` if it has none
+    /// (`klp_shadow_get_or_alloc()`).
+    ///
+    /// The memory is allocated with `flags`. Fails with `ENOMEM`. The value is dropped unless it
+    /// is attached.
+    fn get_or_alloc(obj: &Self::Object, value: Self::Data, flags: Flags) -> Result<&Self::Data> {
+        // SAFETY: As in `alloc`.
+        unsafe { Self::get_or_alloc_pin_init(obj, by_value(value), flags) }
+    }
+
+    /// Returns the variable of `obj`, attaching a new one initialised in place by `init` if it
+    /// has none.
+    ///
+    /// As [`Shadow::get_or_alloc`], and fails with the error of `init` too. `init` runs only for
+    /// a variable attached.
+    ///
+    /// # Safety
+    ///
+    /// `init` must neither sleep nor use shadow variables: it runs under the core's spinlock,
+    /// with interrupts disabled.
+    unsafe fn get_or_alloc_pin_init(
+        obj: &Self::Object,
+        init: impl PinInit<Self::Data, Error>,
+        flags: Flags,
+    ) -> Result<&Self::Data> {
+        // SAFETY: By the safety requirements.
+        unsafe { Vars::<Self>::attach(obj, init, flags) }.map(|(data, _)| data)
+    }
+
+    /// Drops and frees the variable of `obj`, if it has one (`klp_shadow_free()`).
+    ///
+    /// [`ShadowId::release`] runs first if the id has it; both run in atomic context, under the core's
+    /// spinlock, as the variable is taken out of the table.
+    fn free(obj: &mut Self::Object) {
+        let () = Vars::<Self>::LAYOUT;
+        // SAFETY: `klp_shadow_free()` uses `obj` as a key only, and calls the destructor, if
+        // any, at most once, on the variable it removes from the table, under its lock, which the
+        // destructors of the id allow by the safety requirements of `ShadowId`. Nobody else holds a
+        // reference to the variable while `obj` is borrowed exclusively; the variable is a valid
+        // `Self::Data` by the safety requirements of `ShadowId`.
+        unsafe {
+            bindings::klp_shadow_free(Vars::<Self>::key(obj), Self::ID, Vars::<Self>::dtor())
+        };
+    }
+
+    /// Drops and frees the variables of all objects (`klp_shadow_free_all()`).
+    ///
+    /// [`ShadowId::release`] runs first for each if the id has it, then the data is dropped, both
+    /// under the core's spinlock, with interrupts disabled.
+    ///
+    /// # Safety
+    ///
+    /// No reference to a variable of this id that [`Shadow`] handed out may be used after this call
+    /// starts, and none may be used from another context while it runs. This holds in the exit of
+    /// a live patch module whose patch alone uses the id: the patch is disabled and no task runs its
+    /// code any more.
+    unsafe fn free_all() {
+        let () = Vars::<Self>::LAYOUT;
+        // SAFETY: `klp_shadow_free_all()` calls the destructor, if any, once on each variable it
+        // removes; no reference to them is used any more by the safety requirements, and they are
+        // valid `Self::Data`s, whose destructors may run under the core's lock, by those of
+        // `ShadowId`.
+        unsafe { bindings::klp_shadow_free_all(Self::ID, Vars::<Self>::dtor()) };
+    }
+}
+
+impl<K: ShadowId> Shadow for K {}
+
+/// What the operations of [`Shadow`] share, for the id `K`.
+struct Vars<K>(PhantomData<K>);
+
+impl<K: ShadowId> Vars<K> {
     /// The compile-time checks of the layout of `K::Object` and `K::Data`.
     const LAYOUT: () = {
         assert!(
@@ -277,93 +406,6 @@ impl<K: ShadowId> Shadow<K> {
 
     fn key(obj: &K::Object) -> *mut c_void {
         ptr::from_ref(obj).cast_mut().cast()
-    }
-
-    /// Returns the variable of `obj`, if it has one (`klp_shadow_get()`).
-    pub fn get(obj: &K::Object) -> Option<&K::Data> {
-        let () = Self::LAYOUT;
-        // SAFETY: `klp_shadow_get()` only uses `obj` as a key.
-        let data = unsafe { bindings::klp_shadow_get(Self::key(obj), K::ID) };
-        // SAFETY: By the safety requirements of `ShadowId`, the variable of `obj` with `K::ID` is
-        // a valid `K::Data`, and it is not freed or mutated while the borrow of `obj`, which
-        // `get_mut` and `free` need exclusively, lasts.
-        (!data.is_null()).then(|| unsafe { &*data.cast::<K::Data>() })
-    }
-
-    /// Returns the variable of `obj` for changing it, if it has one.
-    ///
-    /// The exclusive borrow of the object is that of its variables.
-    pub fn get_mut(obj: &mut K::Object) -> Option<Pin<&mut K::Data>> {
-        let () = Self::LAYOUT;
-        // SAFETY: `klp_shadow_get()` only uses `obj` as a key.
-        let data = unsafe { bindings::klp_shadow_get(Self::key(obj), K::ID) };
-        // SAFETY: As in `get`, and no other reference to the variable exists while `obj` is
-        // borrowed exclusively. The data stays where it is until it is freed.
-        (!data.is_null()).then(|| unsafe { Pin::new_unchecked(&mut *data.cast::<K::Data>()) })
-    }
-
-    /// Attaches a new variable to `obj` with the data `value`.
-    ///
-    /// The memory is allocated with `flags`. Fails with `EEXIST` if `obj` already has a variable
-    /// of this id, also one that another context attaches at the same time, or with `ENOMEM`; the
-    /// value is dropped then.
-    ///
-    /// This is `klp_shadow_alloc()` without its warning for an existing variable: it is built on
-    /// `klp_shadow_get_or_alloc()`, which tells whether it attached a new one.
-    pub fn alloc(obj: &K::Object, value: K::Data, flags: Flags) -> Result<&K::Data> {
-        // SAFETY: Writing a value runs no code of the caller's: its drop, if it is not written,
-        // comes after the core's lock.
-        unsafe { Self::alloc_pin_init(obj, by_value(value), flags) }
-    }
-
-    /// Attaches a new variable to `obj`, initialised in place by `init`.
-    ///
-    /// As [`Shadow::alloc`], and fails with the error of `init` too, after which nothing is
-    /// attached. `init` runs only for the variable attached.
-    ///
-    /// # Safety
-    ///
-    /// `init` must neither sleep nor use shadow variables: it runs under the core's spinlock,
-    /// with interrupts disabled.
-    pub unsafe fn alloc_pin_init(
-        obj: &K::Object,
-        init: impl PinInit<K::Data, Error>,
-        flags: Flags,
-    ) -> Result<&K::Data> {
-        // SAFETY: By the safety requirements.
-        match unsafe { Self::attach(obj, init, flags) }? {
-            (data, true) => Ok(data),
-            (_, false) => Err(EEXIST),
-        }
-    }
-
-    /// Returns the variable of `obj`, attaching a new one with the data `value` if it has none
-    /// (`klp_shadow_get_or_alloc()`).
-    ///
-    /// The memory is allocated with `flags`. Fails with `ENOMEM`. The value is dropped unless it
-    /// is attached.
-    pub fn get_or_alloc(obj: &K::Object, value: K::Data, flags: Flags) -> Result<&K::Data> {
-        // SAFETY: As in `alloc`.
-        unsafe { Self::get_or_alloc_pin_init(obj, by_value(value), flags) }
-    }
-
-    /// Returns the variable of `obj`, attaching a new one initialised in place by `init` if it
-    /// has none.
-    ///
-    /// As [`Shadow::get_or_alloc`], and fails with the error of `init` too. `init` runs only for
-    /// a variable attached.
-    ///
-    /// # Safety
-    ///
-    /// `init` must neither sleep nor use shadow variables: it runs under the core's spinlock,
-    /// with interrupts disabled.
-    pub unsafe fn get_or_alloc_pin_init(
-        obj: &K::Object,
-        init: impl PinInit<K::Data, Error>,
-        flags: Flags,
-    ) -> Result<&K::Data> {
-        // SAFETY: By the safety requirements.
-        unsafe { Self::attach(obj, init, flags) }.map(|(data, _)| data)
     }
 
     /// Returns the variable of `obj`, attaching a new one constructed by `init` if it has none
@@ -406,40 +448,6 @@ impl<K: ShadowId> Shadow<K> {
             Some(Err(e)) => Err(e),
             _ => Err(ENOMEM),
         }
-    }
-
-    /// Drops and frees the variable of `obj`, if it has one (`klp_shadow_free()`).
-    ///
-    /// [`ShadowId::release`] runs first if `K` has it; both run in atomic context, under the core's
-    /// spinlock, as the variable is taken out of the table.
-    pub fn free(obj: &mut K::Object) {
-        let () = Self::LAYOUT;
-        // SAFETY: `klp_shadow_free()` uses `obj` as a key only, and calls the destructor, if
-        // any, at most once, on the variable it removes from the table, under its lock, which the
-        // destructors of `K` allow by the safety requirements of `ShadowId`. Nobody else holds a
-        // reference to the variable while `obj` is borrowed exclusively; the variable is a valid
-        // `K::Data` by the safety requirements of `ShadowId`.
-        unsafe { bindings::klp_shadow_free(Self::key(obj), K::ID, Self::dtor()) };
-    }
-
-    /// Drops and frees the variables of all objects (`klp_shadow_free_all()`).
-    ///
-    /// [`ShadowId::release`] runs first for each if `K` has it, then the data is dropped, both
-    /// under the core's spinlock, with interrupts disabled.
-    ///
-    /// # Safety
-    ///
-    /// No reference to a variable of `K` that [`Shadow`] handed out may be used after this call
-    /// starts, and none may be used from another context while it runs. This holds in the exit of
-    /// a live patch module whose patch alone uses `K`: the patch is disabled and no task runs its
-    /// code any more.
-    pub unsafe fn free_all() {
-        let () = Self::LAYOUT;
-        // SAFETY: `klp_shadow_free_all()` calls the destructor, if any, once on each variable it
-        // removes; no reference to them is used any more by the safety requirements, and they are
-        // valid `K::Data`s, whose destructors may run under the core's lock, by those of
-        // `ShadowId`.
-        unsafe { bindings::klp_shadow_free_all(K::ID, Self::dtor()) };
     }
 
     fn dtor() -> bindings::klp_shadow_dtor_t {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: error[E0133]: call to unsafe function `Shadow::<K>::alloc_pin_init` is unsafe and requires unsafe block
+// expect: error[E0133]: call to unsafe function `alloc_pin_init` is unsafe and requires unsafe block
 
 //! An initializer given to `Shadow::alloc_pin_init` runs under the livepatch core's spinlock with
 //! interrupts disabled: one that sleeps or uses shadow variables (here, which would hang the CPU
@@ -36,7 +36,7 @@ fn copy_first() -> impl PinInit<AtomicU32, Error> {
     // before writing anything.
     unsafe {
         pin_init_from_closure(|slot: *mut AtomicU32| {
-            let first = Shadow::<Counter>::get_or_alloc(&FIRST, AtomicU32::new(0), GFP_ATOMIC)?;
+            let first = Counter::get_or_alloc(&FIRST, AtomicU32::new(0), GFP_ATOMIC)?;
             slot.write(AtomicU32::new(first.load(Ordering::Relaxed)));
             Ok(())
         })
@@ -47,7 +47,7 @@ struct ShadowPinInitSafe;
 
 impl kernel::Module for ShadowPinInitSafe {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        Shadow::<Counter>::alloc_pin_init(&SECOND, copy_first(), GFP_KERNEL)?;
+        Counter::alloc_pin_init(&SECOND, copy_first(), GFP_KERNEL)?;
         Ok(ShadowPinInitSafe)
     }
 }

@@ -98,7 +98,7 @@ fn race(me: u32, counts: &Counts) {
         // Both contexts start the round together.
         ARRIVED.fetch_add(1, Ordering::AcqRel);
         wait_until(|| ARRIVED.load(Ordering::Acquire) >= 2 * (round + 1));
-        let count = match Shadow::<Owner>::alloc(obj, AtomicU32::new(me), GFP_KERNEL) {
+        let count = match Owner::alloc(obj, AtomicU32::new(me), GFP_KERNEL) {
             Ok(_) => &counts.attached,
             Err(e) if e == EEXIST => &counts.refused,
             Err(_) => &counts.failed,
@@ -128,7 +128,7 @@ impl kernel::Module for ShadowRace {
         );
         // SAFETY: Both contexts are done; no reference to a variable of `Owner` is left. Its
         // variables have no destructor.
-        unsafe { Shadow::<Owner>::free_all() };
+        unsafe { Owner::free_all() };
         Ok(ShadowRace)
     }
 }

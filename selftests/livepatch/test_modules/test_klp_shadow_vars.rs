@@ -161,8 +161,8 @@ fn ctor_id() -> i32 {
 
 // Wrappers of the shadow variable API that log the function and its arguments, pointers as ids.
 
-fn shadow_get<K: ShadowId<Object = TestObject>>(obj: &TestObject) -> Option<&K::Data> {
-    let sv = Shadow::<K>::get(obj);
+fn shadow_get<K: Shadow<Object = TestObject>>(obj: &TestObject) -> Option<&K::Data> {
+    let sv = K::get(obj);
     pr_info!(
         "klp_shadow_get(obj=PTR{}, id=0x{:x}) = PTR{}\n",
         ptr_id(obj),
@@ -174,20 +174,20 @@ fn shadow_get<K: ShadowId<Object = TestObject>>(obj: &TestObject) -> Option<&K::
 
 fn shadow_alloc<K, T>(obj: &TestObject, gfp: Flags, var: *mut T) -> Result<&AtomicPtr<T>>
 where
-    K: ShadowId<Object = TestObject, Data = AtomicPtr<T>>,
+    K: Shadow<Object = TestObject, Data = AtomicPtr<T>>,
 {
     // SAFETY: `field()` only logs, which does not sleep, and uses no shadow variable.
-    let sv = unsafe { Shadow::<K>::alloc_pin_init(obj, field(var), gfp) };
+    let sv = unsafe { K::alloc_pin_init(obj, field(var), gfp) };
     log_alloc::<K, T>("alloc", obj, gfp, var, &sv);
     sv
 }
 
 fn shadow_get_or_alloc<K, T>(obj: &TestObject, gfp: Flags, var: *mut T) -> Result<&AtomicPtr<T>>
 where
-    K: ShadowId<Object = TestObject, Data = AtomicPtr<T>>,
+    K: Shadow<Object = TestObject, Data = AtomicPtr<T>>,
 {
     // SAFETY: As in `shadow_alloc`.
-    let sv = unsafe { Shadow::<K>::get_or_alloc_pin_init(obj, field(var), gfp) };
+    let sv = unsafe { K::get_or_alloc_pin_init(obj, field(var), gfp) };
     log_alloc::<K, T>("get_or_alloc", obj, gfp, var, &sv);
     sv
 }
@@ -200,7 +200,7 @@ fn log_alloc<K, T>(
     var: *mut T,
     sv: &Result<&AtomicPtr<T>>,
 ) where
-    K: ShadowId<Object = TestObject, Data = AtomicPtr<T>>,
+    K: Shadow<Object = TestObject, Data = AtomicPtr<T>>,
 {
     pr_info!(
         // One literal: `pr_info!` takes no `concat!` on 7.x.
@@ -218,8 +218,8 @@ fn log_alloc<K, T>(
 }
 
 /// Frees the variable `K` of `obj`; `dtor` is the destructor `K` runs, for the log.
-fn shadow_free<K: ShadowId<Object = TestObject>>(obj: &mut TestObject, dtor: *const c_void) {
-    Shadow::<K>::free(obj);
+fn shadow_free<K: Shadow<Object = TestObject>>(obj: &mut TestObject, dtor: *const c_void) {
+    K::free(obj);
     pr_info!(
         "klp_shadow_free(obj=PTR{}, id=0x{:x}, dtor=PTR{})\n",
         ptr_id(obj),
@@ -233,9 +233,9 @@ fn shadow_free<K: ShadowId<Object = TestObject>>(obj: &mut TestObject, dtor: *co
 /// # Safety
 ///
 /// As for [`Shadow::free_all`].
-unsafe fn shadow_free_all<K: ShadowId>(dtor: *const c_void) {
+unsafe fn shadow_free_all<K: Shadow>(dtor: *const c_void) {
     // SAFETY: By the safety requirements.
-    unsafe { Shadow::<K>::free_all() };
+    unsafe { K::free_all() };
     pr_info!(
         "klp_shadow_free_all(id=0x{:x}, dtor=PTR{})\n",
         K::ID,
