@@ -3,9 +3,9 @@
 //! Kernel objects in sysfs.
 //!
 //! A [`KObject`] is a directory of sysfs, made by `kobject_create_and_add()`, whose files are
-//! read-only [`Attribute`]s: each one shows what its function writes, computed when the file is
-//! read. This is what a module needs to publish a few values, as C modules do with a kobject in
-//! `/sys/kernel` and `__ATTR_RO()` attributes.
+//! read-only [`Attribute`]s: each one shows what its data writes ([`Show`]), computed when the
+//! file is read. This is what a module needs to publish a few values, as C modules do with a
+//! kobject in `/sys/kernel` and `__ATTR_RO()` attributes.
 //!
 //! C header: [`include/linux/kobject.h`](srctree/include/linux/kobject.h)
 
@@ -17,16 +17,29 @@ use core::{fmt, mem, ptr, ptr::NonNull};
 
 mod raw_attr;
 
-/// The function of an [`Attribute`]: writes the content of its file.
+/// The data of an [`Attribute`], which writes the content of its file.
 ///
-/// The text is cut short at `PAGE_SIZE - 1` bytes, as `sysfs_emit()` does. An error is the errno
-/// of the read.
-pub type ShowFn = fn(out: &mut dyn fmt::Write) -> Result;
+/// Each read of the file calls [`Show::show`] on the data given to [`Attribute::new`], in process
+/// context; reads may run concurrently, so the data is [`Sync`]. A function or closure that
+/// writes the content from elsewhere is a `Show` too.
+pub trait Show: Sync {
+    /// Writes the content of the file to `out`.
+    ///
+    /// The text is cut short at `PAGE_SIZE - 1` bytes, as `sysfs_emit()` does. An error is the
+    /// errno of the read.
+    fn show(&self, out: &mut dyn fmt::Write) -> Result;
+}
+
+impl<F: Fn(&mut dyn fmt::Write) -> Result + Sync> Show for F {
+    fn show(&self, out: &mut dyn fmt::Write) -> Result {
+        self(out)
+    }
+}
 
 /// A read-only file of a [`KObject`] (a `struct kobj_attribute`, mode `0444`).
 ///
 /// It is built at compile time, in a `static`, and shared by all the kobjects it is added to.
-/// Each read of the file calls its [`ShowFn`], in process context; reads may run concurrently.
+/// Each read of the file calls [`Show::show`] on its data.
 ///
 /// # Invariants
 ///
@@ -36,16 +49,15 @@ pub type ShowFn = fn(out: &mut dyn fmt::Write) -> Result;
 pub struct Attribute {
     // First, so that a pointer to `raw` is a pointer to the `Attribute`.
     raw: Opaque<bindings::kobj_attribute>,
-    show: ShowFn,
+    data: &'static dyn Show,
 }
 
-// SAFETY: `raw` is never written after compile time; sysfs only reads it. `show` is a plain
-// function pointer.
+// SAFETY: `raw` is never written after compile time; sysfs only reads it. `data` is `Sync`.
 unsafe impl Sync for Attribute {}
 
 impl Attribute {
-    /// Creates the read-only attribute `name`, whose content `show` writes.
-    pub const fn new(name: &'static CStr, show: ShowFn) -> Self {
+    /// Creates the read-only attribute `name`, whose content `data` writes.
+    pub const fn new(name: &'static CStr, data: &'static dyn Show) -> Self {
         // SAFETY: All-zero is a valid `struct attribute`: the initial state of the lockdep fields
         // it has with `CONFIG_DEBUG_LOCK_ALLOC`, which C's static attributes also have.
         let mut attr: bindings::attribute = unsafe { mem::zeroed() };
@@ -57,7 +69,7 @@ impl Attribute {
         // this `Attribute`, and `sysfs_kf_seq_show()` a buffer of `PAGE_SIZE` bytes.
         Self {
             raw: Opaque::new(raw_attr::read_only(attr, show_callback)),
-            show,
+            data,
         }
     }
 
@@ -74,7 +86,7 @@ impl Attribute {
     }
 }
 
-/// The `show` of every [`Attribute`]: calls its [`ShowFn`].
+/// The `show` of every [`Attribute`]: calls [`Show::show`] on its data.
 ///
 /// # Safety
 ///
@@ -91,7 +103,7 @@ unsafe extern "C" fn show_callback(
     // SAFETY: `buf` is writable for `PAGE_SIZE` bytes while `out` is used, by the function's
     // safety requirements.
     let mut out = unsafe { PageWriter::new(buf) };
-    match (attr.show)(&mut out) {
+    match attr.data.show(&mut out) {
         Ok(()) => out.len() as isize,
         Err(e) => e.to_errno() as isize,
     }
@@ -116,21 +128,36 @@ unsafe extern "C" fn show_callback(
 ///
 /// ```
 /// use core::fmt::Write;
+/// use core::sync::atomic::{AtomicU32, Ordering};
 /// use kernel::{
 ///     c_str,
-///     kobject::{Attribute, KObject},
+///     kobject::{Attribute, KObject, Show},
 /// };
 ///
-/// fn show_answer(out: &mut dyn Write) -> Result {
-///     writeln!(out, "42")?;
+/// /// A counter that its file shows.
+/// struct Answer(AtomicU32);
+///
+/// impl Show for Answer {
+///     fn show(&self, out: &mut dyn Write) -> Result {
+///         writeln!(out, "{}", self.0.load(Ordering::Relaxed))?;
+///         Ok(())
+///     }
+/// }
+///
+/// static VALUE: Answer = Answer(AtomicU32::new(42));
+/// static ANSWER: Attribute = Attribute::new(c_str!("answer"), &VALUE);
+///
+/// // A function can be the data too.
+/// fn show_hello(out: &mut dyn Write) -> Result {
+///     writeln!(out, "hello")?;
 ///     Ok(())
 /// }
 ///
-/// static ANSWER: Attribute = Attribute::new(c_str!("answer"), show_answer);
+/// static HELLO: Attribute = Attribute::new(c_str!("hello"), &show_hello);
 ///
 /// // `/sys/kernel/rust_kobject_doctest/answer` reads `42` while `kobj` exists.
 /// // SAFETY: `kobj` is dropped before this returns; `ANSWER` is a `static`.
-/// let kobj = unsafe { KObject::new_in_kernel(c_str!("rust_kobject_doctest"), &[&ANSWER]) }?;
+/// let kobj = unsafe { KObject::new_in_kernel(c_str!("rust_kobject_doctest"), &[&ANSWER, &HELLO]) }?;
 /// drop(kobj);
 /// // The directory is gone, so the name can be used again.
 /// // SAFETY: As above.

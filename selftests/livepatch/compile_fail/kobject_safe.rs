@@ -20,7 +20,7 @@ fn show(out: &mut dyn core::fmt::Write) -> Result {
     Ok(writeln!(out, "42")?)
 }
 
-static FILE: Attribute = Attribute::new(c_str!("file"), show);
+static FILE: Attribute = Attribute::new(c_str!("file"), &show);
 
 struct KObjectSafe;
 

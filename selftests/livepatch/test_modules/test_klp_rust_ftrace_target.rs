@@ -114,11 +114,11 @@ fn error_show(out: &mut dyn Write) -> Result {
     Ok(writeln!(out, "{:?}", EINVAL)?)
 }
 
-static ANSWER: Attribute = Attribute::new(c_str!("answer"), answer_show);
-static COUNTER_FILE: Attribute = Attribute::new(c_str!("counter"), counter_show);
-static GREETING: Attribute = Attribute::new(c_str!("greeting"), greeting_show);
-static NAP: Attribute = Attribute::new(c_str!("nap"), nap_show);
-static ERROR: Attribute = Attribute::new(c_str!("error"), error_show);
+static ANSWER: Attribute = Attribute::new(c_str!("answer"), &answer_show);
+static COUNTER_FILE: Attribute = Attribute::new(c_str!("counter"), &counter_show);
+static GREETING: Attribute = Attribute::new(c_str!("greeting"), &greeting_show);
+static NAP: Attribute = Attribute::new(c_str!("nap"), &nap_show);
+static ERROR: Attribute = Attribute::new(c_str!("error"), &error_show);
 
 struct Target {
     _kobj: KObject,
