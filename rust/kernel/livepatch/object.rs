@@ -2,8 +2,8 @@
 
 //! Patched objects: `struct klp_object` and the tables that hold them.
 
-use super::{callbacks, Callbacks, FuncTable, Table, TableEntry};
-use crate::{bindings, ffi::c_char, str::CStr, types::Opaque};
+use super::{callbacks, raw::Raw, Callbacks, FuncTable, Table, TableEntry};
+use crate::{bindings, ffi::c_char, str::CStr};
 use core::{mem, ptr};
 
 /// An object whose functions a patch replaces: vmlinux or one module (`struct klp_object`).
@@ -16,7 +16,7 @@ use core::{mem, ptr};
 /// `funcs` is the array of a `'static` [`FuncTable`] (from `Table::as_ptr`), never `NULL`;
 /// `name` is `NULL` (vmlinux) or a `'static` string.
 #[repr(transparent)]
-pub struct Object(Opaque<bindings::klp_object>);
+pub struct Object(Raw<bindings::klp_object>);
 
 impl Object {
     /// Functions patched in vmlinux.
@@ -31,17 +31,15 @@ impl Object {
 
     /// Runs the callbacks of `T` around patching and unpatching the object.
     pub const fn callbacks<T: Callbacks>(self) -> Self {
-        // SAFETY: `self` is owned here, so nothing else accesses its value; `new` initialised it.
-        let raw = unsafe { ptr::read(self.0.get()) };
-        Self(Opaque::new(bindings::klp_object {
+        Self(Raw::new(bindings::klp_object {
             callbacks: callbacks::callbacks::<T>(),
-            ..raw
+            ..self.0.into_inner()
         }))
     }
 
     const fn new<const N: usize>(name: *const c_char, funcs: &'static FuncTable<N>) -> Self {
         // INVARIANT: `funcs` is a `'static` table; the callers pass a `NULL` or `'static` `name`.
-        Self(Opaque::new(bindings::klp_object {
+        Self(Raw::new(bindings::klp_object {
             name,
             funcs: funcs.as_ptr(),
             // SAFETY: The other fields are callbacks, which may be `NULL`, and the kernel's
@@ -54,7 +52,7 @@ impl Object {
 /// The objects of one patch.
 pub type ObjectTable<const N: usize> = Table<Object, N>;
 
-// SAFETY: `Object` is a transparent `Opaque<klp_object>`. `klp_for_each_object_static()` stops at
+// SAFETY: `Object` is a transparent `Raw<klp_object>`. `klp_for_each_object_static()` stops at
 // the entry whose `funcs` and `name` are both `NULL`, and every `Object` has a `FuncTable`, so a
 // `NULL` `funcs`, which is what `is_end` looks at, ends the table.
 unsafe impl TableEntry for Object {

@@ -2,14 +2,10 @@
 
 //! Live patches: `struct klp_patch`.
 
-use super::{table, Func, Object, ObjectTable, StateTable};
-use crate::{
-    bindings, error::to_result, ffi::c_ulong, prelude::*, str::CStr, types::Opaque, ThisModule,
-};
-use core::{
-    mem, ptr,
-    sync::atomic::{AtomicU8, Ordering},
-};
+use super::{raw::Raw, table, Func, Object, ObjectTable, StateTable};
+use crate::sync::once_init::Claim;
+use crate::{bindings, error::to_result, ffi::c_ulong, prelude::*, str::CStr, ThisModule};
+use core::mem;
 
 /// `Patch::state`: nothing under way, the patch can be changed or enabled.
 const IDLE: u8 = 0;
@@ -34,8 +30,8 @@ const ENABLED: u8 = 2;
 /// that moved `state` from `IDLE` to `ENABLED`, before it calls `klp_enable_patch()` on it, at
 /// most once.
 pub struct Patch {
-    raw: Opaque<bindings::klp_patch>,
-    state: AtomicU8,
+    raw: Raw<bindings::klp_patch>,
+    state: Claim,
 }
 
 impl Patch {
@@ -44,13 +40,13 @@ impl Patch {
     /// Its module, the one it is declared in, is given to [`Patch::enable`].
     pub const fn new<const N: usize>(objects: &'static ObjectTable<N>) -> Self {
         Self {
-            raw: Opaque::new(bindings::klp_patch {
+            raw: Raw::new(bindings::klp_patch {
                 objs: objects.as_ptr(),
                 // SAFETY: The other fields are optional (`states`, `replace`) or the kernel's
                 // bookkeeping, whose initial state is all-zero as in the C definitions.
                 ..unsafe { mem::zeroed() }
             }),
-            state: AtomicU8::new(IDLE),
+            state: Claim::new(IDLE),
         }
     }
 
@@ -58,14 +54,12 @@ impl Patch {
     ///
     /// [`SystemState`]: super::SystemState
     pub const fn states<const N: usize>(self, states: &'static StateTable<N>) -> Self {
-        // SAFETY: `self` is owned here, so nothing else accesses its value; `new` initialised it.
-        let raw = unsafe { ptr::read(self.raw.get()) };
         Self {
-            raw: Opaque::new(bindings::klp_patch {
+            raw: Raw::new(bindings::klp_patch {
                 states: states.as_ptr(),
-                ..raw
+                ..self.raw.into_inner()
             }),
-            state: AtomicU8::new(IDLE),
+            state: Claim::new(IDLE),
         }
     }
 
@@ -75,13 +69,11 @@ impl Patch {
     /// they patched and it does not are reverted to their original code, and the older patches
     /// are disabled when the transition completes. Only before [`Patch::enable`]; `EBUSY` after.
     pub fn set_replace(&'static self, replace: bool) -> Result {
-        self.state
-            .compare_exchange(IDLE, CHANGING, Ordering::Acquire, Ordering::Relaxed)
-            .map_err(|_| EBUSY)?;
+        self.state.take(IDLE, CHANGING)?;
         // SAFETY: Moving `state` to `CHANGING` gave this call the only access to `raw`: the core
         // has not seen it (that needs `ENABLED`), and other Rust writers need `IDLE`.
         unsafe { (*self.raw.get()).replace = replace };
-        self.state.store(IDLE, Ordering::Release);
+        self.state.release(IDLE);
         Ok(())
     }
 
@@ -118,9 +110,7 @@ impl Patch {
     ///
     /// [`module_livepatch!`]: crate::module_livepatch
     pub unsafe fn enable(&'static self, module: &'static ThisModule) -> Result {
-        self.state
-            .compare_exchange(IDLE, ENABLED, Ordering::Acquire, Ordering::Relaxed)
-            .map_err(|_| EBUSY)?;
+        self.state.take(IDLE, ENABLED)?;
         // SAFETY: Moving `state` to `ENABLED` gave this call the only access to `raw`: the core
         // has not seen it yet, and other Rust writers need `IDLE`.
         unsafe { (*self.raw.get()).mod_ = module.as_ptr() };

@@ -2,18 +2,23 @@
 
 //! The C arrays of the livepatch structures, which end with an all-zero entry.
 
-use crate::types::Opaque;
+use crate::{sync::once_init::Claim, types::Opaque};
 use core::{
     mem::{self, offset_of},
     ptr,
-    sync::atomic::{AtomicBool, Ordering},
 };
+
+/// `Table::claimed`: not handed to the livepatch core yet.
+const FREE: u8 = 0;
+/// `Table::claimed`: handed to the livepatch core.
+const CLAIMED: u8 = 1;
 
 /// An entry of a livepatch array: [`Func`](super::Func) or [`Object`](super::Object).
 ///
 /// # Safety
 ///
-/// `Self` must be `#[repr(transparent)]` over `Opaque<Self::Raw>`; an all-zero `Self::Raw` must
+/// `Self` must have the layout of `Self::Raw` (`#[repr(transparent)]` over an `Opaque` or a `Raw` of
+/// it); an all-zero `Self::Raw` must
 /// end an array of them for the livepatch core, and no value of `Self` may look like that end,
 /// to the core or to [`TableEntry::is_end`].
 pub unsafe trait TableEntry {
@@ -44,10 +49,10 @@ pub unsafe trait TableEntry {
 /// # Invariants
 ///
 /// `entries` is directly followed by `end`, which stays all-zero: together they are an array of
-/// `N + 1` `T::Raw`s whose last entry ends it. `claimed` goes from `false` to `true` only.
+/// `N + 1` `T::Raw`s whose last entry ends it. `claimed` goes from `FREE` to `CLAIMED` only.
 #[repr(C)]
 pub struct Table<T: TableEntry, const N: usize> {
-    claimed: AtomicBool,
+    claimed: Claim,
     entries: [T; N],
     end: Opaque<T::Raw>,
 }
@@ -56,7 +61,7 @@ impl<T: TableEntry, const N: usize> Table<T, N> {
     /// Creates the table of `entries`.
     pub const fn new(entries: [T; N]) -> Self {
         Self {
-            claimed: AtomicBool::new(false),
+            claimed: Claim::new(FREE),
             entries,
             // SAFETY: All-zero is the end of the array by the safety requirements of `TableEntry`.
             end: Opaque::new(unsafe { mem::zeroed() }),
@@ -112,9 +117,9 @@ pub(crate) unsafe fn claim<T: TableEntry>(entries: *const T::Raw) -> bool {
     let offset = offset_of!(Table<T, 0>, entries);
     // SAFETY: By the safety requirements, `entries` points `offset` bytes into a `'static` table,
     // derived from a pointer to all of it, whose first field `claimed` is at the start.
-    let claimed = unsafe { &*entries.byte_sub(offset).cast::<AtomicBool>() };
-    // INVARIANT: `claimed` only goes from `false` to `true`.
-    !claimed.swap(true, Ordering::Relaxed)
+    let claimed = unsafe { &*entries.byte_sub(offset).cast::<Claim>() };
+    // INVARIANT: `claimed` only goes from `FREE` to `CLAIMED`.
+    claimed.take(FREE, CLAIMED).is_ok()
 }
 
 // SAFETY: After construction, Rust code only passes pointers to the table to the livepatch core,

@@ -6,11 +6,13 @@ use crate::prelude::*;
 use core::{
     cell::UnsafeCell,
     mem::{self, MaybeUninit},
-    sync::atomic::{AtomicU8, Ordering},
 };
 
+mod claim;
 // Per kernel version: the name of the method that runs an initializer.
 pub(crate) mod in_place;
+
+pub(crate) use claim::Claim;
 
 /// `OnceInit::state`: not initialised.
 const EMPTY: u8 = 0;
@@ -65,7 +67,7 @@ const READY: u8 = 2;
 /// # Ok::<(), Error>(())
 /// ```
 pub struct OnceInit<T> {
-    state: AtomicU8,
+    state: Claim,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
@@ -87,7 +89,7 @@ impl<T> OnceInit<T> {
         };
         // INVARIANT: `state` is `EMPTY`, `value` is not initialised.
         Self {
-            state: AtomicU8::new(EMPTY),
+            state: Claim::new(EMPTY),
             value: UnsafeCell::new(MaybeUninit::uninit()),
         }
     }
@@ -100,20 +102,18 @@ impl<T> OnceInit<T> {
     where
         Error: From<E>,
     {
-        self.state
-            .compare_exchange(EMPTY, BUSY, Ordering::Acquire, Ordering::Relaxed)
-            .map_err(|_| EBUSY)?;
+        self.state.take(EMPTY, BUSY)?;
         // SAFETY: The slot is valid for writes, and moving `state` to `BUSY` gave this call the
         // only access to it: `get` reads it only when `READY`, other `init`s need `EMPTY`. It is
         // in a `static`, so it never moves. If `init` fails, the slot is left as uninitialised.
         match unsafe { in_place::init(init, self.value.get().cast::<T>()) } {
             Ok(()) => {
                 // INVARIANT: The value is initialised, and nothing writes it from now on.
-                self.state.store(READY, Ordering::Release);
+                self.state.release(READY);
                 Ok(())
             }
             Err(e) => {
-                self.state.store(EMPTY, Ordering::Release);
+                self.state.release(EMPTY);
                 Err(e.into())
             }
         }
@@ -121,8 +121,8 @@ impl<T> OnceInit<T> {
 
     /// Returns the value, or `None` if it was not initialised yet.
     pub fn get(&self) -> Option<&T> {
-        // The `Acquire` pairs with the `Release` of `init`, which makes the value visible.
-        (self.state.load(Ordering::Acquire) == READY).then(|| {
+        // Seeing `READY` makes the value `init` wrote visible.
+        self.state.is(READY).then(|| {
             // SAFETY: By the type invariants, the value is initialised and no longer written.
             unsafe { (*self.value.get()).assume_init_ref() }
         })
