@@ -29,6 +29,10 @@ use core::{
     sync::atomic::{self, Ordering},
 };
 
+mod page_writer;
+
+pub(crate) use page_writer::PageWriter;
+
 mod private {
     use crate::bindings;
     use core::fmt;
@@ -469,44 +473,6 @@ unsafe fn parse_array<T: ParamType, const N: usize>(
 unsafe fn opt_cstr<'a>(ptr: *const c_char) -> Option<&'a CStr> {
     // SAFETY: By the function's safety requirements.
     (!ptr.is_null()).then(|| unsafe { CStr::from_char_ptr(ptr) })
-}
-
-/// Writes formatted text into the `PAGE_SIZE` buffer of a `kernel_param_ops.get` call or of a
-/// sysfs `show` call, cutting it short as `scnprintf()` and `sysfs_emit()` do.
-pub(crate) struct PageWriter {
-    buffer: *mut u8,
-    len: usize,
-}
-
-impl PageWriter {
-    /// # Safety
-    ///
-    /// `buffer` must be writable for `PAGE_SIZE` bytes while the writer is used.
-    pub(crate) unsafe fn new(buffer: *mut c_char) -> Self {
-        Self {
-            buffer: buffer.cast(),
-            len: 0,
-        }
-    }
-
-    pub(crate) fn len(&self) -> c_int {
-        // `len < PAGE_SIZE`, which fits.
-        self.len as c_int
-    }
-}
-
-impl Write for PageWriter {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        // Keep one byte for the NUL the callers of `get` do not need but `scnprintf()` leaves.
-        let n = s.len().min(crate::page::PAGE_SIZE - 1 - self.len);
-        // SAFETY: `len + n < PAGE_SIZE`, the size the buffer is writable for by the invariant of
-        // `new`, and `s` cannot overlap the kernel's page buffer.
-        unsafe {
-            core::ptr::copy_nonoverlapping(s.as_ptr(), self.buffer.add(self.len), n);
-        }
-        self.len += n;
-        Ok(())
-    }
 }
 
 /// Returns the `struct kernel_param` of the parameter `name` of `module`, stored in `storage`, with
