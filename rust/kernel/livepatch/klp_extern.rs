@@ -27,6 +27,15 @@
 /// or type of the symbol, which nothing checks. A `// SAFETY:` comment at each use says why the
 /// declaration matches the C definition and why the use is sound.
 ///
+/// It expands to `extern "C"` blocks of the livepatch names:
+///
+/// ```ignore
+/// extern "C" {
+///     #[link_name = ".klp.sym.vmlinux.nr_processes,0"]
+///     fn nr_processes() -> c_int;
+/// }
+/// ```
+///
 /// # Examples
 ///
 /// ```ignore
@@ -53,13 +62,6 @@
 /// ```
 #[macro_export]
 macro_rules! klp_extern {
-    () => {};
-
-    ($object:tt { $($items:tt)* } $($rest:tt)*) => {
-        $crate::klp_extern!(@items $object [$($items)*]);
-        $crate::klp_extern!($($rest)*);
-    };
-
     (@items $object:tt []) => {};
 
     (@items $object:tt [
@@ -112,4 +114,11 @@ macro_rules! klp_extern {
     (@pos) => { 0 };
 
     (@pos $pos:literal) => { $pos };
+
+    () => {};
+
+    ($object:tt { $($items:tt)* } $($rest:tt)*) => {
+        $crate::klp_extern!(@items $object [$($items)*]);
+        $crate::klp_extern!($($rest)*);
+    };
 }
