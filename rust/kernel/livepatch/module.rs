@@ -9,16 +9,17 @@
 /// own, for what it needs besides the patch (a sysfs file, shadow variables to free): its `init`
 /// runs first, and failing fails the module's init; the value it returns is dropped when the
 /// module is removed, so after the patch is disabled, or at once if enabling the patch failed.
-/// The module is marked as a live patch module (`livepatch: true` of [`module!`], `livepatch: Y`
-/// in `modinfo`). The patch appears as `/sys/kernel/livepatch/<name>`.
+/// The module is marked as a live patch module ([`klp_modinfo!`], `livepatch: Y` in `modinfo`).
+/// The patch appears as `/sys/kernel/livepatch/<name>`.
 ///
 /// `objects` lists the patched objects, `vmlinux` or a module name as a string, each with the
 /// [`Func`]s replaced in it and, after `with`, a type whose [`Callbacks`] run around patching and
 /// unpatching it. `replace`, if given, is evaluated in the module's init (it may read a
 /// parameter) and makes the patch cumulative when true ([`Patch::set_replace`]). `states` lists
 /// the [`SystemState`]s the patch changes, which its callbacks reach through the
-/// [`PatchedObject`] they are given. The other keys are those of [`module!`], in its order;
-/// `params` declares module parameters as there (`imports_ns` is a key of 7.x only). Note that an
+/// [`PatchedObject`] they are given. The other keys are those of [`module!`], in its order, and
+/// passed to it as they are; `params` declares module parameters as there (`author` is a key of
+/// 6.12 only, `imports_ns` one of 7.x only). Note that an
 /// `alias` lets the kernel load the module, and so enable the patch, on demand
 /// (`request_module()`).
 ///
@@ -28,7 +29,7 @@
 ///
 /// ```ignore
 /// use core::ffi::{c_int, c_void};
-/// use kernel::{c_str, livepatch::Func, seq_file::SeqFile, seq_print};
+/// use kernel::{klp_func, seq_file::SeqFile, seq_print};
 ///
 /// kernel::module_livepatch! {
 ///     name: "livepatch_sample",
@@ -37,9 +38,11 @@
 ///     license: "GPL",
 ///     objects: {
 ///         vmlinux: [
-///             // SAFETY: `cmdline_proc_show` has the ABI of `int cmdline_proc_show(struct
-///             // seq_file *m, void *v)` (fs/proc/cmdline.c), `&SeqFile` standing for `m`.
-///             unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as *const _) },
+///             // SAFETY: `int cmdline_proc_show(struct seq_file *m, void *v)` (fs/proc/cmdline.c)
+///             // is called with a valid seq file `m`.
+///             unsafe {
+///                 klp_func!(fn cmdline_proc_show(&SeqFile, *mut c_void) -> c_int => cmdline_proc_show)
+///             },
 ///         ],
 ///     },
 /// }
@@ -50,7 +53,27 @@
 /// }
 /// ```
 ///
+/// It expands to [`module!`] with a `type` of its own, a `static` [`Patch`] of the tables, and
+/// the [`Module::init`] that enables it:
+///
+/// ```ignore
+/// kernel::module! { type: LivepatchModule, name: "livepatch_sample", ... }
+/// kernel::klp_modinfo!();
+/// struct LivepatchModule(());
+/// const _: () = {
+///     static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux({
+///         static FUNCS: FuncTable<1> = FuncTable::new([...]);
+///         &FUNCS
+///     })]);
+///     static PATCH: Patch = Patch::new(&OBJECTS);
+///     impl Module for LivepatchModule { /* `PATCH.enable(module)` */ }
+/// };
+/// ```
+///
 /// [`module!`]: crate::prelude::module
+/// [`klp_modinfo!`]: crate::klp_modinfo
+/// [`Patch`]: crate::livepatch::Patch
+/// [`Module::init`]: crate::Module::init
 /// [`Module`]: crate::Module
 /// [`Patch::enable`]: crate::livepatch::Patch::enable
 /// [`Patch::set_replace`]: crate::livepatch::Patch::set_replace
@@ -99,6 +122,7 @@ macro_rules! module_livepatch {
         $(type: $type:ty,)?
         // `tt`, not `literal`: `module!` must see the string literals themselves.
         name: $name:tt,
+        $(author: $author:tt,)?
         $(authors: $authors:tt,)?
         $(description: $description:tt,)?
         license: $license:tt,
@@ -113,15 +137,17 @@ macro_rules! module_livepatch {
         $crate::prelude::module! {
             type: LivepatchModule,
             name: $name,
+            $(author: $author,)?
             $(authors: $authors,)?
             $(description: $description,)?
             license: $license,
             $(alias: $alias,)?
             $(firmware: $firmware,)?
             $(imports_ns: $imports_ns,)?
-            livepatch: true,
             $(params: $params,)?
         }
+
+        $crate::klp_modinfo!();
 
         struct LivepatchModule($crate::module_livepatch!(@type $($type)?));
 
@@ -153,6 +179,32 @@ macro_rules! module_livepatch {
                     Ok(LivepatchModule(data))
                 }
             }
+        };
+    };
+}
+
+/// Marks the module as a live patch module, as `MODULE_INFO(livepatch, "Y")` does in C.
+///
+/// The livepatch core only enables the patches of such modules. [`module_livepatch!`] uses it; a
+/// module that declares its [`Patch`](crate::livepatch::Patch) by hand next to [`module!`]
+/// invokes it once. It expands to the `modinfo` entry:
+///
+/// ```ignore
+/// #[cfg(MODULE)]
+/// #[link_section = ".modinfo"]
+/// #[used(compiler)]
+/// static LIVEPATCH: [u8; 12] = *b"livepatch=Y\0";
+/// ```
+///
+/// [`module!`]: crate::prelude::module
+#[macro_export]
+macro_rules! klp_modinfo {
+    () => {
+        const _: () = {
+            #[cfg(MODULE)]
+            #[link_section = ".modinfo"]
+            #[used(compiler)]
+            static LIVEPATCH: [u8; 12] = *b"livepatch=Y\0";
         };
     };
 }

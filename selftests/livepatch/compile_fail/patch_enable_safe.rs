@@ -5,15 +5,16 @@
 //! while the livepatch core still holds the patch.
 
 use core::ffi::{c_int, c_void};
-use kernel::livepatch::{Func, FuncTable, Object, ObjectTable, Patch};
-use kernel::{c_str, prelude::*, seq_file::SeqFile, seq_print};
+use kernel::livepatch::{FuncTable, Object, ObjectTable, Patch};
+use kernel::{klp_func, prelude::*, seq_file::SeqFile, seq_print};
 
 module! {
     type: EnableSafe,
     name: "patch_enable_safe",
     license: "GPL",
-    livepatch: true,
 }
+
+kernel::klp_modinfo!();
 
 extern "C" fn cmdline_proc_show(m: &SeqFile, _v: *mut c_void) -> c_int {
     seq_print!(m, "patched\n");
@@ -23,7 +24,7 @@ extern "C" fn cmdline_proc_show(m: &SeqFile, _v: *mut c_void) -> c_int {
 static FUNCS: FuncTable<1> = FuncTable::new([
     // SAFETY: `cmdline_proc_show` has the ABI of `int cmdline_proc_show(struct seq_file *m, void
     // *v)`.
-    unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_proc_show as *const _) },
+    unsafe { klp_func!(fn cmdline_proc_show(&SeqFile, *mut c_void) -> c_int => cmdline_proc_show) },
 ]);
 static OBJECTS: ObjectTable<1> = ObjectTable::new([Object::vmlinux(&FUNCS)]);
 static PATCH: Patch = Patch::new(&OBJECTS);

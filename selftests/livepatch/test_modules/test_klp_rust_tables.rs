@@ -22,14 +22,13 @@
 
 use core::ffi::{c_int, c_void};
 use kernel::livepatch::{Func, FuncTable, Object, ObjectTable, Patch};
-use kernel::{c_str, prelude::*, seq_file::SeqFile, seq_print};
+use kernel::{c_str, klp_func, prelude::*, seq_file::SeqFile, seq_print};
 
 module! {
     type: Tables,
     name: "test_klp_rust_tables",
     description: "Livepatch test: tables the livepatch core cannot take",
     license: "GPL",
-    livepatch: true,
     params: {
         case: i32 {
             default: 0,
@@ -38,12 +37,19 @@ module! {
     },
 }
 
+kernel::klp_modinfo!();
+
 /// The redirection of `cmdline_proc_show()` to `cmdline_show()`, for the tables.
 const fn cmdline_func() -> Func {
     // SAFETY: `cmdline_show` has the ABI of `static int cmdline_proc_show(struct seq_file *m, void
     // *v)` in fs/proc/cmdline.c: C calling convention, `&SeqFile` for the valid `m` the seq file
     // core passes (it serialises `show` calls), a pointer for `v` and `c_int` for `int`.
-    unsafe { Func::new(c_str!("cmdline_proc_show"), cmdline_show as *const _) }
+    unsafe {
+        klp_func!(
+            #[not_in_btf = "the tables put it in test_klp_callbacks_mod too, never enabled"]
+            fn cmdline_proc_show(&SeqFile, *mut c_void) -> c_int => cmdline_show
+        )
+    }
 }
 
 // Case 0: one object table for two patches.

@@ -25,9 +25,10 @@ module! {
     name: "klp_convert_good",
     description: "klp-convert test: Rust paths to rewrite",
     license: "GPL",
-    // Only a live patch may have them.
-    livepatch: true,
 }
+
+// Only a live patch may have them.
+kernel::klp_modinfo!();
 
 struct Good;
 
