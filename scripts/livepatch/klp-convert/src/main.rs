@@ -22,7 +22,7 @@
 //! reported.
 
 use object::build::elf::Builder;
-use object::elf;
+use object::read::Object;
 use std::path::{Path, PathBuf};
 use std::{env, fs, process};
 
@@ -49,16 +49,21 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
 /// Converts the module at `path` in place.
 fn convert(path: &Path, targets: &Targets) -> Result<(), Error> {
     let mut data = read(path)?;
+    let converts = klp_sym::has_klp_symbols(&data)? || rust_names::has_rust_names(&data)?;
+    if !converts && !prototypes::has_records(&data)? {
+        return Ok(());
+    }
+    let file = object::File::parse(&*data)?;
+    if file.architecture() != object::Architecture::X86_64 || !file.is_64() {
+        fail!("only x86_64 modules are supported");
+    }
     // Reads the module only, so first, before anything rewrites it.
-    let prototypes = prototypes::check(&data, targets);
-    if !klp_sym::has_klp_symbols(&data)? && !rust_names::has_rust_names(&data)? {
-        return prototypes.map(drop);
+    let prototypes = prototypes::check(&file, targets);
+    if !converts {
+        return prototypes;
     }
     addrsig::hide(&mut data)?;
     let mut builder = Builder::read(&*data)?;
-    if builder.header.e_machine != elf::EM_X86_64 || !builder.is_64 {
-        fail!("only x86_64 modules are supported");
-    }
 
     let mut errors = Vec::new();
     if let Err(e) = prototypes {

@@ -295,14 +295,17 @@ fn mismatches(record: &Record, btf: &Btf, prototype: &[u32]) -> Vec<String> {
     problems
 }
 
-/// Checks the records of the module `data`: returns how many were checked.
-pub(crate) fn check(data: &[u8], targets: &Targets) -> Result<usize, Error> {
-    let file = object::File::parse(data)?;
+/// Returns whether the module `data` has records to check.
+pub(crate) fn has_records(data: &[u8]) -> Result<bool, Error> {
+    Ok(object::File::parse(data)?
+        .section_by_name(SECTION)
+        .is_some())
+}
+
+/// Checks the records of the x86_64 module `file`, if it has any.
+pub(crate) fn check(file: &object::File<'_>, targets: &Targets) -> Result<(), Error> {
     if file.section_by_name(SECTION).is_none() {
-        return Ok(0);
-    }
-    if file.architecture() != object::Architecture::X86_64 {
-        fail!("only x86_64 modules are supported");
+        return Ok(());
     }
     let Some(vmlinux) = &targets.vmlinux else {
         fail!("{SECTION}: the prototype check needs vmlinux (--vmlinux)");
@@ -325,9 +328,8 @@ pub(crate) fn check(data: &[u8], targets: &Targets) -> Result<usize, Error> {
     };
 
     let mut problems = Vec::new();
-    let mut checked = 0;
     let mut modules = BTreeMap::new();
-    for record in records(&file, func_size.into(), funcs.into())? {
+    for record in records(file, func_size.into(), funcs.into())? {
         let btf = if record.object == "vmlinux" {
             &base
         } else {
@@ -342,12 +344,11 @@ pub(crate) fn check(data: &[u8], targets: &Targets) -> Result<usize, Error> {
             &modules[&record.object]
         };
         problems.extend(compare(&record, btf, &record.object));
-        checked += 1;
     }
     if !problems.is_empty() {
         fail!("{}", problems.join("\n"));
     }
-    Ok(checked)
+    Ok(())
 }
 
 #[cfg(test)]
