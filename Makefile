@@ -124,13 +124,16 @@ klp-convert: setup
 # a clean one on the next run.
 modules: kernel klp-convert
 	@mkdir -p $(OUT)
-	@# kbuild does not know that the .ko files depend on klp-convert, nor,
-	@# for external modules, that their BTF depends on vmlinux's: a module
-	@# whose BTF does not match vmlinux's does not load (EINVAL).
-	@if [ $(KLP_CONVERT) -nt $(OUT)/klp-convert.stamp ] || \
-	    [ $(KDIR)/vmlinux -nt $(OUT)/vmlinux.stamp ]; then \
+	@# kbuild does not know that the .ko files depend on klp-convert.
+	@if [ $(KLP_CONVERT) -nt $(OUT)/klp-convert.stamp ]; then \
+		find $(BUILD) -name '*.ko' -delete 2>/dev/null || true; \
+		touch $(OUT)/klp-convert.stamp; \
+	fi
+	@# Nor, for external modules, that their BTF depends on vmlinux's: a
+	@# module whose BTF does not match vmlinux's does not load (EINVAL).
+	@if [ $(KDIR)/vmlinux -nt $(OUT)/vmlinux.stamp ]; then \
 		find $(BUILD) $(C_TEST_MODULES) $(C_SAMPLES) -name '*.ko' -delete 2>/dev/null || true; \
-		touch $(OUT)/klp-convert.stamp $(OUT)/vmlinux.stamp; \
+		touch $(OUT)/vmlinux.stamp; \
 	fi
 	@echo "modules: building the upstream C test modules and samples"
 	@$(KMAKE) M=$(C_TEST_MODULES) modules
