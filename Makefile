@@ -7,6 +7,9 @@
 #                         upstream livepatch selftests of the lane's tree
 #                         against our Rust test modules, our own selftests
 #                         and the kernel crate's livepatch doctests
+#   make check-debug      the same on every lane's debug kernel (KASAN,
+#                         lockdep, kmemleak, UBSAN, ...: livepatch_rust-debug.config)
+#                         with the long soak
 #   make check-upstream   the upstream selftests with the upstream C modules
 #   make bench            the cost of an unpatched call to a Rust function
 #                         with an ftrace entry, on the host CPU
@@ -25,6 +28,10 @@
 #   SCRIPT_TIMEOUT=<s> stop a selftest script after this many seconds
 #                      (default 300)
 #   SCRIPT_TIMEOUTS="script=<s> ..."  the scripts that need longer
+#   FLAVOR=debug       the lane's debug kernel, a tree of its own (check-debug
+#                      sets it)
+#   SOAK_CYCLES=<n>    the cycles of test-rust-soak.sh (default 200)
+#   DEBUG_SOAK_CYCLES=<n>  those of check-debug (default 1000)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
@@ -66,10 +73,16 @@ KDIR_6.12    := $(KLP_CACHE)/linux
 KDIR_7.x     := $(KLP_CACHE)/linux7
 TARBALL_6.12 := /usr/src/linux-source-6.12.tar.xz
 TARBALL_7.x  := $(KLP_CACHE)/debian/$(firstword $(subst =, ,$(LINUX_7X))).tar.xz
-KDIR      := $(KDIR_$(LANE))
+# FLAVOR=debug: the debug kernel of the lane, in a tree and an out/ of its own.
+FLAVOR    ?=
+ifneq ($(filter-out debug,$(FLAVOR)),)
+$(error FLAVOR must be empty or debug)
+endif
+SUFFIX    := $(if $(FLAVOR),-$(FLAVOR))
+KDIR      := $(KDIR_$(LANE))$(SUFFIX)
 VENV      := $(KLP_CACHE)/venv
 OUTS      := $(CURDIR)/out
-OUT       := $(OUTS)/$(LANE)
+OUT       := $(OUTS)/$(LANE)$(SUFFIX)
 # Our modules are built in a copy of their sources per lane (kbuild puts the
 # objects next to the sources).
 BUILD     := $(OUT)/build
@@ -82,13 +95,21 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 export RUSTUP_TOOLCHAIN := $(RUST_VERSION)
 export LIBCLANG_PATH := /usr/lib/llvm-19/lib
 export VNG := $(VENV)/bin/vng
-export KVM KERNEL_SRC SELFTESTS SCRIPT_TIMEOUT SCRIPT_TIMEOUTS BUILD
+SOAK_CYCLES ?= 200
+export KVM KERNEL_SRC SELFTESTS SCRIPT_TIMEOUT SCRIPT_TIMEOUTS BUILD FLAVOR SOAK_CYCLES
+# The time limits of the scripts that need longer (SCRIPT_TIMEOUTS, given
+# after them, wins) and of the whole guest run: the soak's cycles take a few
+# seconds each (a transition completes at the core's next retry, a second
+# after it started, once a task ran on the other CPU), more on a debug kernel.
+LONG_SCRIPTS = test-rust-soak.sh=$(shell echo $$(( $(SOAK_CYCLES) * 10 + 300 ))) \
+	test-rust-faults.sh=1800
+RUN_LIMIT = $(shell echo $$(( 3600 + $(SOAK_CYCLES) * 10 )))
 
 JOBS  ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Every Rust object goes through clippy-driver: the build is the lint.
 KMAKE := $(MAKE) -s -C $(KDIR) LLVM=-19 CLIPPY=1 -j$(JOBS)
 
-.PHONY: all setup kernel klp-convert modules run check lane-check check-upstream bench \
+.PHONY: all setup kernel klp-convert modules run check check-debug lane-check check-upstream bench \
 	fmt-check clean
 
 all: modules
@@ -101,12 +122,12 @@ setup:
 
 kernel: setup
 	@mkdir -p $(OUT)
-	@MAKEFLAGS_K="LLVM=-19" TARBALL=$(TARBALL_$(LANE)) \
+	@MAKEFLAGS_K="LLVM=-19" TARBALL=$(TARBALL_$(LANE)) FLAVOR=$(FLAVOR) \
 		scripts/prepare-kernel.sh $(CURDIR) $(KDIR) $(LANE)
 	@echo "kernel: building $(KDIR) with rustc $(RUST_VERSION) (log: $(OUT)/kernel-build.log)"
 	@$(KMAKE) bzImage modules 2>&1 | tee $(OUT)/kernel-build.log
 	@scripts/check-warnings.sh $(OUT)/kernel-build.log $(CURDIR) $(KDIR) $(LANE)
-	@scripts/check-config.sh $(CURDIR) $(KDIR) $(LANE)
+	@scripts/check-config.sh $(CURDIR) $(KDIR)
 
 # The host tool that turns the .klp.sym.* references of live patch modules
 # into livepatch relocations (scripts/livepatch/klp-convert), built, linted
@@ -158,15 +179,22 @@ fmt-check: setup
 check: fmt-check
 	@mkdir -p $(OUTS)
 	@for lane in $(LANES); do \
-		echo "check: kernel lane $$lane (log: $(OUTS)/check-$$lane.log)"; \
+		echo "check: kernel lane $$lane$(SUFFIX) (log: $(OUTS)/check-$$lane$(SUFFIX).log)"; \
 		$(MAKE) --no-print-directory lane-check LANE=$$lane 2>&1 | \
-			tee $(OUTS)/check-$$lane.log || true; \
+			tee $(OUTS)/check-$$lane$(SUFFIX).log || true; \
 	done
-	@scripts/check-summary.sh $(foreach l,$(LANES),$(l):$(OUTS)/check-$(l).log)
+	@scripts/check-summary.sh $(foreach l,$(LANES),$(l)$(SUFFIX):$(OUTS)/check-$(l)$(SUFFIX).log)
+
+# The debug lanes: everything slower, the soak longer.
+DEBUG_SOAK_CYCLES ?= 1000
+check-debug:
+	@$(MAKE) --no-print-directory check FLAVOR=debug SOAK_CYCLES=$(DEBUG_SOAK_CYCLES) \
+		SCRIPT_TIMEOUT=$${SCRIPT_TIMEOUT:-900}
 
 # One lane: build it and run its tests.
 lane-check: modules
-	@KLP_CONVERT=$(KLP_CONVERT) scripts/selftests.sh rust $(CURDIR) $(KDIR) $(OUT) $(LANE)
+	@KLP_CONVERT=$(KLP_CONVERT) SCRIPT_TIMEOUTS="$(LONG_SCRIPTS) $(SCRIPT_TIMEOUTS)" \
+		RUN_LIMIT=$(RUN_LIMIT) scripts/selftests.sh rust $(CURDIR) $(KDIR) $(OUT) $(LANE)
 
 check-upstream: modules
 	@scripts/selftests.sh c $(CURDIR) $(KDIR) $(OUT) $(LANE)

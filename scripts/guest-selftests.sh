@@ -59,6 +59,8 @@ run_script() {
 	status=$?
 	output=$(<"$log")
 	echo "# $script: exit $status in $(($(date +%s) - start)) s"
+	# What a script prints as a TAP diagnostic (test-rust-soak.sh's rates).
+	grep '^# ' <<<"$output"
 	for c in "${cases[@]}"; do
 		if grep -qxF "TEST: $c ... ok" <<<"$output"; then
 			report ok "$script: $c"

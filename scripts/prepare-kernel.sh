@@ -16,6 +16,8 @@
 #   TARBALL      the Debian linux-source tarball of the lane
 #   KERNEL_SRC   use this tree of the lane instead of the tarball
 #   MAKEFLAGS_K  extra arguments for the kernel's make (LLVM=-19 ...)
+#   FLAVOR       debug: add kernel/configs/livepatch_rust-debug.config (the
+#                checkers of the debug lane; the tree is the lane's debug tree)
 
 set -euo pipefail
 
@@ -127,6 +129,7 @@ configure() {
 	local fragments=(kernel/configs/virtme.config
 			 kernel/configs/livepatch_rust.config
 			 "kernel/configs/livepatch_rust-$lane.config")
+	[ -z "${FLAVOR:-}" ] || fragments+=("kernel/configs/livepatch_rust-$FLAVOR.config")
 	local want
 	want=$(cd "$repo" && cat "${fragments[@]}" | sha256sum)
 	if [ "$(cat "$state/config" 2>/dev/null)" = "$want" ] &&
@@ -137,7 +140,8 @@ configure() {
 	# shellcheck disable=SC2086
 	make -s -C "$tree" $MAKEFLAGS_K tinyconfig "${fragments[@]##*/}"
 	# Every option a fragment asks for must have survived olddefconfig.
-	"$repo/scripts/check-config.sh" "$repo" "$tree" "$lane"
+	printf '%s\n' "${fragments[@]}" >"$state/fragments"
+	"$repo/scripts/check-config.sh" "$repo" "$tree"
 	echo "$want" >"$state/config"
 }
 

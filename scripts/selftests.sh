@@ -25,6 +25,8 @@
 #   SCRIPT_TIMEOUT   seconds a script may run in the guest (default 300)
 #   SCRIPT_TIMEOUTS  "script=seconds ..." for the scripts that need longer
 #   KLP_CONVERT      the klp-convert binary (mode "rust")
+#   SOAK_CYCLES      the cycles of test-rust-soak.sh (its default: 200)
+#   RUN_LIMIT        seconds the whole guest run may take (default 3600)
 
 set -euo pipefail
 
@@ -164,13 +166,18 @@ for name in $upstream_modules; do
 	fi
 done
 if [ "$mode" = rust ]; then
-	# Our own modules are the test_klp_rust_* of our Kbuild; most are Rust,
-	# a few are C targets of Rust patches.
+	# The rest of our Kbuild: the modules of our own tests (test_klp_rust_*,
+	# most Rust, a few C targets of Rust patches) and the ports of upstream
+	# modules this tree has no test for (test_klp_mod_* on 6.12).
 	while read -r name; do
-		add_module "$ours/$name.ko"
-	done < <(sed -n 's/^obj-m += \(test_klp_rust_[a-z0-9_]*\)\.o$/\1/p' "$ours/Kbuild")
+		[ -e "$run/test_modules/$name.ko" ] || add_module "$ours/$name.ko"
+	done < <(sed -n 's/^obj-m += \(test_klp_[a-z0-9_]*\)\.o$/\1/p' "$ours/Kbuild")
 	cp "$repo"/selftests/livepatch/test-rust-*.sh \
 		"$repo"/selftests/livepatch/functions-rust.sh "$run/"
+	for helper in getpid_bursts fail_nth; do
+		gcc -O2 -Wall -static -o "$run/test_klp_rust-$helper" \
+			"$repo/selftests/livepatch/test_klp_rust-$helper.c"
+	done
 	# Our samples, and the upstream C samples they patch.
 	mkdir "$run/samples"
 	ln -s "$BUILD"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
@@ -210,8 +217,8 @@ echo "selftests: kernel lane $lane, test_modules/ ($mode run):"
 sed 's/^/  /' "$manifest"
 
 status=0
-"$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$console" 3600 \
-	"SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-300} SCRIPT_TIMEOUTS='${SCRIPT_TIMEOUTS:-}' bash $repo/scripts/guest-selftests.sh $run $kdir $scripts" |
+"$repo/scripts/vm.sh" "$kdir/arch/x86/boot/bzImage" "$console" "${RUN_LIMIT:-3600}" \
+	"SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-300} SCRIPT_TIMEOUTS='${SCRIPT_TIMEOUTS:-}' SOAK_CYCLES=${SOAK_CYCLES:-} bash $repo/scripts/guest-selftests.sh $run $kdir $scripts" |
 	tee "$tmp/tap" || status=$?
 
 # The end of the report: whether the guest finished, the kernel's warnings.
