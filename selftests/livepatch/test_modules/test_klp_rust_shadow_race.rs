@@ -5,13 +5,16 @@
 //! The init and a work item on another CPU go through the same objects in lockstep, each calling
 //! [`Shadow::alloc`] on every object at the same time as the other. For each object exactly one
 //! of them must attach a variable and the other get `EEXIST`, without the core's warning for a
-//! duplicate variable (a panic with `panic_on_warn`). The init logs the counts and frees the
-//! variables. Used by `test-rust-shadow-api.sh`.
+//! duplicate variable (a panic with `panic_on_warn`). The init logs the counts, fails with
+//! `EINVAL` unless every object has one variable, attached by one of the two, then frees the
+//! variables. Used by `test-rust-shadow-api.sh`, and loaded in a loop by `test-rust-soak.sh`.
 
 use core::hint::spin_loop;
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use kernel::livepatch::{Shadow, ShadowId};
-use kernel::{ffi::c_ulong, new_condvar, new_mutex, prelude::*, workqueue};
+use kernel::sync::Arc;
+use kernel::workqueue::{self, impl_has_work, Work, WorkItem};
+use kernel::{ffi::c_ulong, new_condvar, new_mutex, new_work, prelude::*};
 
 module! {
     type: ShadowRace,
@@ -29,9 +32,27 @@ static OBJECT: [u64; OBJECTS] = [0; OBJECTS];
 /// How many times the two contexts arrived at the start of a round, two per round.
 static ARRIVED: AtomicUsize = AtomicUsize::new(0);
 
-/// The counts of the work item, and whether it is done.
+/// The counts of the work item.
 static WORKER: Counts = Counts::new();
-static WORKER_DONE: AtomicBool = AtomicBool::new(false);
+
+/// The work item that races the init.
+#[pin_data]
+struct Worker {
+    #[pin]
+    work: Work<Worker>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for Worker { self.work }
+}
+
+impl WorkItem for Worker {
+    type Pointer = Arc<Worker>;
+
+    fn run(_this: Arc<Worker>) {
+        race(2, &WORKER);
+    }
+}
 
 /// A shadow variable of an object: the number of the context that attached it.
 struct Owner;
@@ -111,13 +132,18 @@ struct ShadowRace;
 
 impl kernel::Module for ShadowRace {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        workqueue::system_unbound().try_spawn(GFP_KERNEL, || {
-            race(2, &WORKER);
-            WORKER_DONE.store(true, Ordering::Release);
-        })?;
+        let worker = Arc::pin_init(
+            pin_init!(Worker {
+                work <- new_work!("ShadowRace::work"),
+            }),
+            GFP_KERNEL,
+        )?;
+        // Not queued yet, so this queues it.
+        let _ = workqueue::system_unbound().enqueue(worker.clone());
         let init = Counts::new();
         race(1, &init);
-        wait_until(|| WORKER_DONE.load(Ordering::Acquire));
+        // The worker is done, and out of the module's code: the module may go once init returns.
+        worker.work.flush();
         let (mine, its) = (init.get(), WORKER.get());
         pr_info!(
             "{} objects: {} attached, {} refused with EEXIST, {} other errors\n",
@@ -126,9 +152,20 @@ impl kernel::Module for ShadowRace {
             mine[1] + its[1],
             mine[2] + its[2],
         );
+        let owner = |obj| Owner::get(obj).map(|o| o.load(Ordering::Relaxed));
+        let owned = OBJECT
+            .iter()
+            .filter(|obj| matches!(owner(obj), Some(1 | 2)))
+            .count();
         // SAFETY: Both contexts are done; no reference to a variable of `Owner` is left. Its
         // variables have no destructor.
         unsafe { Owner::free_all() };
+        if [mine[0] + its[0], mine[1] + its[1], mine[2] + its[2], owned]
+            != [OBJECTS, OBJECTS, 0, OBJECTS]
+        {
+            pr_err!("{owned} of {OBJECTS} objects have one variable of either context\n");
+            return Err(EINVAL);
+        }
         Ok(ShadowRace)
     }
 }
