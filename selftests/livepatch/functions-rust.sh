@@ -6,6 +6,13 @@
 # The livepatch sysfs directory, under the name of functions.sh on 6.12
 # (7.x calls it SYSFS_KLP_DIR).
 KLP_SYSFS_DIR=${KLP_SYSFS_DIR:-${SYSFS_KLP_DIR:-/sys/kernel/livepatch}}
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# kmemleak_report() - the objects kmemleak finds unreferenced now; it only
+#	reports objects older than 5 s, and a second scan confirms the first
+function kmemleak_report() {
+	echo scan > $KMEMLEAK && echo scan > $KMEMLEAK && cat $KMEMLEAK
+}
 
 # transition_lines(mod, patching|unpatching) - the kernel log lines of a
 #	transition of the patch mod that completes at once, for check_result

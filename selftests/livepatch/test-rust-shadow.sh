@@ -13,7 +13,6 @@
 MOD_TARGET=livepatch_shadow_mod
 MOD_FIX1=rust_livepatch_shadow_fix1
 MOD_FIX2=rust_livepatch_shadow_fix2
-KMEMLEAK=/sys/kernel/debug/kmemleak
 
 setup_config
 
@@ -47,12 +46,6 @@ function unload() {
 	fi
 	loop_until '[[ $(cat /sys/module/$mod/refcnt) == 0 ]]' || die "$mod still in use"
 	run rmmod "$mod"
-}
-
-# kmemleak_report() - the objects kmemleak finds unreferenced now; it only
-# reports objects older than 5 s, and a second scan confirms the first
-function kmemleak_report() {
-	echo scan > $KMEMLEAK && echo scan > $KMEMLEAK && cat $KMEMLEAK
 }
 
 [[ -w $KMEMLEAK ]] || die "kmemleak is not available ($KMEMLEAK)"
