@@ -27,6 +27,9 @@ expected_reports=(
 	# test-rust-shadow.sh: the leaks of livepatch-shadow-mod.ko, found by
 	# the kmemleak scans it asks for.
 	$'kmemleak sees the leak of livepatch_shadow_mod\tkmemleak: [0-9]+ new suspected memory leaks '
+	# test-rust-faults.sh: the stack a failed vmalloc() prints
+	# (warn_alloc(): "vmalloc error: ..."); a WARNING or BUG is still one.
+	$'rust patches loaded with each allocation failed in turn\tCall Trace:'
 )
 
 kernel_log_problems() {
