@@ -28,13 +28,15 @@ relocations() {
 }
 
 # unrecorded(ko) - the functions of the .text of ko (after ENDBR, where
-#	the call to __fentry__ is) that have no __mcount_loc entry
+#	the call to __fentry__ is) that have no __mcount_loc entry, but for
+#	the constructors KASAN's compiler pass adds (asan.module_ctor and
+#	_dtor, which register the module's globals, in C modules too)
 unrecorded() {
 	local text mcount
 	text=$(readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] \.text .*/\1/p')
 	mcount=$(readelf -rW "$1" | sed -n '/__mcount_loc/,/^$/s/.* \.text + \([0-9a-f]*\)$/\1/p' |
 		 while read -r h; do echo $((16#$h)); done)
-	readelf -sW "$1" | awk -v t="$text" '$4 == "FUNC" && $7 == t && $8 !~ /^__pfx_/ { print $2, $8 }' |
+	readelf -sW "$1" | awk -v t="$text" '$4 == "FUNC" && $7 == t && $8 !~ /^(__pfx_|asan\.module_[cd]tor$)/ { print $2, $8 }' |
 		while read -r off func; do
 			off=$((16#$off))
 			grep -qx -e "$off" -e "$((off + 4))" <<<"$mcount" || echo "$func"
