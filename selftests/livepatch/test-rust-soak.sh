@@ -346,7 +346,8 @@ while ((cycle < CYCLES)); do
 		avail_before=$(meminfo MemAvailable)
 	fi
 	if ((cycle % 100 == 0)); then
-		echo "soak: $cycle cycles in $((EPOCHSECONDS - ${start%.*})) s" >/dev/kmsg
+		# At KERN_WARNING, so that the console shows the progress.
+		echo "<4>soak: $cycle cycles in $((EPOCHSECONDS - ${start%.*})) s" >/dev/kmsg
 	fi
 done
 seconds=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.0f", e - s }')
