@@ -100,10 +100,12 @@ export KVM KERNEL_SRC SELFTESTS SCRIPT_TIMEOUT SCRIPT_TIMEOUTS BUILD FLAVOR SOAK
 # The time limits of the scripts that need longer (SCRIPT_TIMEOUTS, given
 # after them, wins) and of the whole guest run: the soak's cycles take a few
 # seconds each (a transition completes at the core's next retry, a second
-# after it started, once a task ran on the other CPU), more on a debug kernel.
-LONG_SCRIPTS = test-rust-soak.sh=$(shell echo $$(( $(SOAK_CYCLES) * 10 + 300 ))) \
+# after it started, once a task ran on the other CPU), more than 13 s on a
+# debug kernel.
+SOAK_CYCLE_LIMIT = $(if $(FLAVOR),40,10)
+LONG_SCRIPTS = test-rust-soak.sh=$(shell echo $$(( $(SOAK_CYCLES) * $(SOAK_CYCLE_LIMIT) + 300 ))) \
 	test-rust-faults.sh=1800
-RUN_LIMIT = $(shell echo $$(( 3600 + $(SOAK_CYCLES) * 10 )))
+RUN_LIMIT = $(shell echo $$(( 3600 + $(SOAK_CYCLES) * $(SOAK_CYCLE_LIMIT) )))
 
 JOBS  ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Every Rust object goes through clippy-driver: the build is the lint.
