@@ -289,11 +289,13 @@ function summary() {
 		"MemAvailable $avail_before kB -> $avail_after kB (bound -$MEMAVAIL_BOUND_KB kB)"
 }
 
-# meminfo(field) - a /proc/meminfo field in kB, after a drop of the caches
-function meminfo() {
+# memory() - SUnreclaim and MemAvailable of /proc/meminfo in kB, after one
+#	drop of the caches
+function memory() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
+	awk '$1 == "SUnreclaim:" { slab = $2 } $1 == "MemAvailable:" { avail = $2 }
+	     END { print slab, avail }' /proc/meminfo
 }
 
 # check_background() - fail if a background task failed or is gone
@@ -342,8 +344,7 @@ while ((cycle < CYCLES)); do
 		# What the rest leaves must be back to this.
 		kmemleak_report >/dev/null || fail "kmemleak does not scan"
 		echo clear >$KMEMLEAK
-		slab_before=$(meminfo SUnreclaim)
-		avail_before=$(meminfo MemAvailable)
+		read -r slab_before avail_before < <(memory)
 	fi
 	if ((cycle % 100 == 0)); then
 		# At KERN_WARNING, so that the console shows the progress.
@@ -365,8 +366,7 @@ done
 sleep 6
 leaks=$(kmemleak_report) || die "kmemleak does not scan"
 [[ -z "$leaks" ]] || die "kmemleak: $leaks"
-slab_after=$(meminfo SUnreclaim)
-avail_after=$(meminfo MemAvailable)
+read -r slab_after avail_after < <(memory)
 
 # Printed after the result, on lines of their own.
 trap 'summary; soak_cleanup' EXIT
