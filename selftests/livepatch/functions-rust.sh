@@ -14,6 +14,28 @@ function kmemleak_report() {
 	echo scan > $KMEMLEAK && echo scan > $KMEMLEAK && cat $KMEMLEAK
 }
 
+# jiffies() - the kernel's jiffies now, of the scheduler's debug file
+function jiffies() {
+	awk '$1 == "jiffies" { print $3; found = 1; exit } END { exit !found }' \
+		/sys/kernel/debug/sched/debug
+}
+
+# kmemleak_report_since(jiffies) - kmemleak_report(), of the objects
+#	allocated since jiffies only: a scan misses an object while a stale
+#	copy of its pointer is left somewhere, and a later one reports it, in
+#	the test case that follows
+function kmemleak_report_since() {
+	local report
+	report=$(kmemleak_report) || return
+	# Each object's second line: '  comm "...", pid N, jiffies J'.
+	awk -v since="$1" '
+		function flush() { if (keep) printf "%s", obj; obj = ""; keep = 0 }
+		/^unreferenced object/ { flush(); keep = 1 }
+		/^  comm ".*", pid [0-9]+, jiffies [0-9]+$/ { keep = $NF >= since }
+		{ obj = obj $0 "\n" }
+		END { flush() }' <<<"$report"
+}
+
 # transition_lines(mod, patching|unpatching) - the kernel log lines of a
 #	transition of the patch mod that completes at once, for check_result
 function transition_lines() {
