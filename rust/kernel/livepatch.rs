@@ -96,6 +96,8 @@ mod raw;
 mod rust_func;
 mod shadow;
 mod state;
+#[cfg(CONFIG_X86_64)]
+mod syscall;
 mod table;
 
 pub use callbacks::{Callbacks, ModuleState, PatchedObject};
@@ -108,4 +110,6 @@ pub use prototype::{CClass, CType, Prototype, Target};
 pub use rust_func::RustPath;
 pub use shadow::{Shadow, ShadowId};
 pub use state::{State, StateRef, StateTable, SystemState};
+#[cfg(CONFIG_X86_64)]
+pub use syscall::SyscallRegs;
 pub use table::{Table, TableEntry};
