@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rust live patches of code that was not written for the tests, run as the
+# Usage of their samples says:
+#
+#   rust_livepatch_fmt         rust_fmt_argument() of the kernel crate in
+#                              vmlinux, which formats the message of every
+#                              Rust pr_*!()
+#
+# Runs beside the upstream scripts and uses their functions.sh; the samples
+# are in samples/.
+
+. $(dirname $0)/functions.sh
+. $(dirname $0)/functions-rust.sh
+
+MOD_FMT=rust_livepatch_fmt
+MOD_PRINTS=test_klp_callbacks_mod
+
+setup_config
+
+# run(command) - log a command to the kernel log, then run it
+function run() {
+	log "% $*"
+	eval "$@" || die "failed: $*"
+}
+
+# enable(sample) - load a sample and wait for its transition
+function enable() {
+	run insmod "samples/$1.ko"
+	loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$1/transition" ||
+		die "failed to complete the transition of $1"
+}
+
+# disable(sample) - disable a sample, wait until it is gone, remove it
+function disable() {
+	run "echo 0 > $KLP_SYSFS_DIR/$1/enabled"
+	loop_until "[[ ! -e $KLP_SYSFS_DIR/$1 ]]" || die "failed to disable $1"
+	loop_until "[[ \$(cat /sys/module/$1/refcnt) == 0 ]]" || die "$1 still in use"
+	run rmmod "$1"
+}
+
+# check_log(expected) - check the kernel log of the test: the commands and
+#	the lines of the core, the samples and the test modules
+function check_log() {
+	local result
+	result=$(test_log | grep -e '^% ' -e 'livepatch' -e 'test_klp' |
+		grep -v '\(tainting\|taints\) kernel')
+	if [[ "$result" == "$1" ]]; then
+		echo "ok"
+	else
+		echo -e "not ok\n\n$(diff -u --label expected --label result <(echo "$1") <(echo "$result"))\n"
+		die "livepatch kselftest(s) failed"
+	fi
+}
+
+# prints() - load and remove a Rust module that prints from its init and exit
+function prints() {
+	run insmod test_modules/$MOD_PRINTS.ko
+	run rmmod $MOD_PRINTS
+}
+
+
+# - a Rust module prints its init and exit as it does
+# - enable rust_livepatch_fmt: the module's messages get the sample's prefix,
+#   after the module name (which C's format string prints)
+# - disable it: the messages are as they were
+
+start_test "rust patch of the kernel crate: rust_fmt_argument() of every pr_*!()"
+
+prints
+enable $MOD_FMT
+prints
+disable $MOD_FMT
+prints
+
+check_log "% insmod test_modules/$MOD_PRINTS.ko
+$MOD_PRINTS: ${MOD_PRINTS}_init
+% rmmod $MOD_PRINTS
+$MOD_PRINTS: ${MOD_PRINTS}_exit
+% insmod samples/$MOD_FMT.ko
+livepatch: enabling patch '$MOD_FMT'
+$(transition_lines $MOD_FMT patching)
+% insmod test_modules/$MOD_PRINTS.ko
+$MOD_PRINTS: [$MOD_FMT] ${MOD_PRINTS}_init
+% rmmod $MOD_PRINTS
+$MOD_PRINTS: [$MOD_FMT] ${MOD_PRINTS}_exit
+% echo 0 > $KLP_SYSFS_DIR/$MOD_FMT/enabled
+$(transition_lines $MOD_FMT unpatching)
+% rmmod $MOD_FMT
+% insmod test_modules/$MOD_PRINTS.ko
+$MOD_PRINTS: ${MOD_PRINTS}_init
+% rmmod $MOD_PRINTS
+$MOD_PRINTS: ${MOD_PRINTS}_exit"
+
+
+exit 0
