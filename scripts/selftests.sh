@@ -174,7 +174,7 @@ if [ "$mode" = rust ]; then
 	done < <(sed -n 's/^obj-m += \(test_klp_[a-z0-9_]*\)\.o$/\1/p' "$ours/Kbuild")
 	cp "$repo"/selftests/livepatch/test-rust-*.sh \
 		"$repo"/selftests/livepatch/functions-rust.sh "$run/"
-	for helper in getpid_bursts fail_nth; do
+	for helper in getpid_bursts fail_nth select; do
 		gcc -O2 -Wall -static -o "$run/test_klp_rust-$helper" \
 			"$repo/selftests/livepatch/test_klp_rust-$helper.c"
 	done

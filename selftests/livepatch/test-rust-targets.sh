@@ -7,6 +7,9 @@
 #   rust_livepatch_fmt         rust_fmt_argument() of the kernel crate in
 #                              vmlinux, which formats the message of every
 #                              Rust pr_*!()
+#   rust_livepatch_select_fix  an upstream fix of select(), on the kernels
+#                              that lack it (6.12); on the others, the
+#                              reproducer shows the fix is there
 #
 # Runs beside the upstream scripts and uses their functions.sh; the samples
 # are in samples/.
@@ -16,6 +19,9 @@
 
 MOD_FMT=rust_livepatch_fmt
 MOD_PRINTS=test_klp_callbacks_mod
+MOD_SELECT=rust_livepatch_select_fix
+SELECT_BROKEN="select(0, NULL, NULL, NULL, {1, -1000000}) = 0"
+SELECT_FIXED="select(0, NULL, NULL, NULL, {1, -1000000}) = -1 EINVAL (Invalid argument)"
 
 setup_config
 
@@ -44,7 +50,7 @@ function disable() {
 #	the lines of the core, the samples and the test modules
 function check_log() {
 	local result
-	result=$(test_log | grep -e '^% ' -e 'livepatch' -e 'test_klp' |
+	result=$(test_log | grep -e '^% ' -e '^select(' -e 'livepatch' -e 'test_klp' |
 		grep -v '\(tainting\|taints\) kernel')
 	if [[ "$result" == "$1" ]]; then
 		echo "ok"
@@ -58,6 +64,12 @@ function check_log() {
 function prints() {
 	run insmod test_modules/$MOD_PRINTS.ko
 	run rmmod $MOD_PRINTS
+}
+
+# run_select() - run the reproducer of the select() bug, and log what it prints
+function run_select() {
+	log "% ./test_klp_rust-select"
+	log "$(./test_klp_rust-select)"
 }
 
 
@@ -93,5 +105,39 @@ $MOD_PRINTS: ${MOD_PRINTS}_init
 % rmmod $MOD_PRINTS
 $MOD_PRINTS: ${MOD_PRINTS}_exit"
 
+
+# - the reproducer makes select() with the timeout {1 s, -1000000 us}: 0
+#   (a zero timeout) where the kernel lacks the fix
+# - enable rust_livepatch_select_fix: EINVAL
+# - disable it: 0 again
+# A kernel with the fix upstream has no sample: EINVAL, unpatched.
+
+start_test "rust fix of select(): a timeout of negative components fails with EINVAL"
+
+if [[ -e samples/$MOD_SELECT.ko ]]; then
+	run_select
+	enable $MOD_SELECT
+	run_select
+	disable $MOD_SELECT
+	run_select
+
+	check_log "% ./test_klp_rust-select
+$SELECT_BROKEN
+% insmod samples/$MOD_SELECT.ko
+livepatch: enabling patch '$MOD_SELECT'
+$(transition_lines $MOD_SELECT patching)
+% ./test_klp_rust-select
+$SELECT_FIXED
+% echo 0 > $KLP_SYSFS_DIR/$MOD_SELECT/enabled
+$(transition_lines $MOD_SELECT unpatching)
+% rmmod $MOD_SELECT
+% ./test_klp_rust-select
+$SELECT_BROKEN"
+else
+	run_select
+
+	check_log "% ./test_klp_rust-select
+$SELECT_FIXED"
+fi
 
 exit 0
