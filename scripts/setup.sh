@@ -109,6 +109,18 @@ fetch_linux_7x() {
 	rm -f "$deb"
 }
 
+# kbuild's compiler and rustc probes (cc-option, rustc-option) compile
+# /dev/null and write their errors to it: a regular file there, which root
+# can leave by mistake, makes them fail now and then, and the build with
+# them ("Compiler does not support fentry?").
+check_dev_null() {
+	[ -c /dev/null ] && return 0
+	echo "setup: /dev/null is not the null device: $(ls -l /dev/null)" >&2
+	echo "setup: as root: rm /dev/null && mknod -m 666 /dev/null c 1 3" >&2
+	exit 1
+}
+
+check_dev_null
 install_debs
 fetch_linux_7x
 install_rust
