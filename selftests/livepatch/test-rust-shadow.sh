@@ -132,7 +132,7 @@ freed=$(test_log | sed -n 's/.*_dummy_leak_dtor: prevented leak \([0-9]*\)$/\1/p
 	die "shadow variables allocated and freed differ: $(diff <(echo "$allocated") <(echo "$freed"))"
 ! test_log | grep -q "leaked!" || die "a dummy leaked: $(test_log | grep "leaked!")"
 sleep 6
-report=$(kmemleak_report_since "$START_JIFFIES")
+report=$(kmemleak_report_since "$START_JIFFIES") || die "kmemleak does not scan"
 [[ -z "$report" ]] || die "kmemleak: $report"
 ! dmesg | grep -q -e "WARNING:" -e "BUG:" || die "warnings in the kernel log"
 echo "ok"
