@@ -15,7 +15,8 @@ use crate::{ffi::c_ulong, types::Opaque};
 /// taking `&SyscallRegs`, gets the arguments from [`SyscallRegs::args`] and makes the casts.
 ///
 /// Only x86_64 is supported, whose entry passes the arguments in `di`, `si`, `dx`, `r10`, `r8` and
-/// `r9`.
+/// `r9`, and only its `__x64_sys_<name>()` wrappers: the 32-bit ones, `__ia32_sys_<name>()`, take a
+/// `struct pt_regs` too, but read other registers, which [`SyscallRegs::args`] does not return.
 ///
 /// # Examples
 ///
@@ -42,8 +43,10 @@ impl SyscallRegs {
     /// i32` for an `int`, `as usize` for a user pointer, ...).
     pub fn args(&self) -> [c_ulong; 6] {
         let regs = self.0.get();
-        // SAFETY: `self` is a shared reference to a `struct pt_regs`, which the entry saved and
-        // does not change during the call; its fields are plain integers.
+        // SAFETY: `self` refers to the `struct pt_regs` the entry saved for the current task,
+        // which is valid for the call. Only the current task writes it meanwhile (`execve()`,
+        // `rt_sigreturn()`; ptrace only once the task is stopped), not while this reads; the
+        // fields are plain integers, read through the `Opaque`.
         unsafe {
             [
                 (*regs).di,
