@@ -6,7 +6,8 @@
 //! live patch overrides `rust_fmt_argument()` (rust/kernel/print.rs), the `%pA` hook of
 //! `vsprintf()`: every `pr_*!` line of a Rust module, and of Rust code in vmlinux, formats its
 //! message through it. While the patch is enabled, each such message starts with
-//! `[rust_livepatch_fmt] `; the prefix of the line (the module's name) is C's and stays.
+//! `[rust_livepatch_fmt] `; the prefix of the line (the module's name) is C's and stays. So does
+//! all other Rust output through `%pA`: each `pr_cont!` piece, `dev_*!`, `seq_print!`.
 //!
 //! Usage, with `test_klp_callbacks_mod.ko` (the Rust port of the selftests' module, which prints
 //! its init function's name) as the Rust module that prints:
@@ -80,9 +81,12 @@ impl Write for Buffer {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let room = (self.end as usize).saturating_sub(self.pos as usize);
         let len = s.len().min(room);
-        // SAFETY: By the type invariants, the `len <= room` bytes at `pos` are valid for writes;
-        // `s` is another object, so the two do not overlap.
-        unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.pos, len) };
+        // `snprintf(NULL, 0, ...)` measures: `pos` may be null, with no room.
+        if len > 0 {
+            // SAFETY: By the type invariants, the `len <= room` bytes at `pos` are valid for
+            // writes; `s` is another object, so the two do not overlap.
+            unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.pos, len) };
+        }
         // INVARIANT: Past `len <= room` bytes, those up to `end` are still valid for writes; past
         // more, there are none before `end`.
         self.pos = self.pos.wrapping_add(s.len());
