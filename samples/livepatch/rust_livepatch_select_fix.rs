@@ -17,20 +17,27 @@
 //! declared with `klp_extern!`. Only for Linux 6.12, whose `kern_select()` this is.
 //!
 //! Usage, with the reproducer `test_klp_rust-select` (tools/testing/selftests/livepatch/), which
-//! makes the system call with the timeout `{1, -1000000}`:
+//! makes the system call with the timeout `{1, -1000000}`, then three calls that must work either
+//! way:
 //!
 //! ```text
 //! $ ./test_klp_rust-select
 //! select(0, NULL, NULL, NULL, {1, -1000000}) = 0
+//! select(0, NULL, NULL, NULL, {0, 1000}) = 0, {0, 0} left
+//! select(0, NULL, NULL, NULL, 1) = -1 EFAULT (Bad address)
+//! select(pipe + 1, {pipe}, NULL, NULL, NULL) = 1, pipe readable
 //!
 //! $ insmod rust_livepatch_select_fix.ko
 //! $ ./test_klp_rust-select
 //! select(0, NULL, NULL, NULL, {1, -1000000}) = -1 EINVAL (Invalid argument)
+//! select(0, NULL, NULL, NULL, {0, 1000}) = 0, {0, 0} left
+//! select(0, NULL, NULL, NULL, 1) = -1 EFAULT (Bad address)
+//! select(pipe + 1, {pipe}, NULL, NULL, NULL) = 1, pipe readable
 //!
 //! $ echo 0 > /sys/kernel/livepatch/rust_livepatch_select_fix/enabled
 //! $ cat /sys/kernel/livepatch/rust_livepatch_select_fix/transition   # until the file is gone
 //! $ rmmod rust_livepatch_select_fix
-//! $ ./test_klp_rust-select
+//! $ ./test_klp_rust-select | head -1
 //! select(0, NULL, NULL, NULL, {1, -1000000}) = 0
 //! ```
 

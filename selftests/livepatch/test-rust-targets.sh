@@ -20,8 +20,15 @@
 MOD_FMT=rust_livepatch_fmt
 MOD_PRINTS=test_klp_callbacks_mod
 MOD_SELECT=rust_livepatch_select_fix
-SELECT_BROKEN="select(0, NULL, NULL, NULL, {1, -1000000}) = 0"
-SELECT_FIXED="select(0, NULL, NULL, NULL, {1, -1000000}) = -1 EINVAL (Invalid argument)"
+# What the reproducer prints, without the fix and with it: only its first
+# call differs.
+SELECT_WORKS="select(0, NULL, NULL, NULL, {0, 1000}) = 0, {0, 0} left
+select(0, NULL, NULL, NULL, 1) = -1 EFAULT (Bad address)
+select(pipe + 1, {pipe}, NULL, NULL, NULL) = 1, pipe readable"
+SELECT_BROKEN="select(0, NULL, NULL, NULL, {1, -1000000}) = 0
+$SELECT_WORKS"
+SELECT_FIXED="select(0, NULL, NULL, NULL, {1, -1000000}) = -1 EINVAL (Invalid argument)
+$SELECT_WORKS"
 
 setup_config
 
@@ -68,8 +75,11 @@ function prints() {
 
 # run_select() - run the reproducer of the select() bug, and log what it prints
 function run_select() {
+	local line
 	log "% ./test_klp_rust-select"
-	log "$(./test_klp_rust-select)"
+	while read -r line; do
+		log "$line"
+	done < <(./test_klp_rust-select)
 }
 
 
@@ -107,8 +117,9 @@ $MOD_PRINTS: ${MOD_PRINTS}_exit"
 
 
 # - the reproducer makes select() with the timeout {1 s, -1000000 us}: 0
-#   (a zero timeout) where the kernel lacks the fix
-# - enable rust_livepatch_select_fix: EINVAL
+#   (a zero timeout) where the kernel lacks the fix; then three calls that
+#   work: a timeout that expires, a bad timeout pointer, a ready pipe
+# - enable rust_livepatch_select_fix: EINVAL, and the others the same
 # - disable it: 0 again
 # A kernel with the fix upstream has no sample: EINVAL, unpatched.
 
