@@ -36,6 +36,30 @@ function kmemleak_report_since() {
 		END { flush() }' <<<"$report"
 }
 
+# run(command) - log a command to the kernel log, then run it
+function run() {
+	log "% $*"
+	eval "$@" || die "failed: $*"
+}
+
+# wait_transition(mod) - wait until the livepatch mod finished its transition
+function wait_transition() {
+	local mod=$1
+	loop_until 'grep -q "^0$" $KLP_SYSFS_DIR/$mod/transition' ||
+		die "failed to complete transition of $mod"
+}
+
+# unload(mod) - disable and remove a livepatch, or remove a module
+function unload() {
+	local mod=$1
+	if [[ -e $KLP_SYSFS_DIR/$mod ]]; then
+		run "echo 0 > $KLP_SYSFS_DIR/$mod/enabled"
+		loop_until '[[ ! -e $KLP_SYSFS_DIR/$mod ]]' || die "failed to disable $mod"
+	fi
+	loop_until '[[ $(cat /sys/module/$mod/refcnt) == 0 ]]' || die "$mod still in use"
+	run rmmod "$mod"
+}
+
 # transition_lines(mod, patching|unpatching) - the kernel log lines of a
 #	transition of the patch mod that completes at once, for check_result
 function transition_lines() {

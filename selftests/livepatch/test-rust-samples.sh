@@ -13,12 +13,6 @@ MOD_TARGET=livepatch_callbacks_mod
 
 setup_config
 
-# run(command) - log a command to the kernel log, then run it
-function run() {
-	log "% $*"
-	eval "$@" || die "failed: $*"
-}
-
 # sample_log() - the kernel log of the current test from the samples
 function sample_log() {
 	test_log | grep -e '^% ' -e 'livepatch' | grep -v '\(tainting\|taints\) kernel'
@@ -33,12 +27,8 @@ start_test "rust callbacks sample with the C target sample"
 
 run insmod samples/livepatch-callbacks-mod.ko
 run insmod samples/$MOD_DEMO.ko
-loop_until 'grep -q "^0$" $KLP_SYSFS_DIR/$MOD_DEMO/transition' ||
-	die "failed to complete transition"
-run "echo 0 > $KLP_SYSFS_DIR/$MOD_DEMO/enabled"
-loop_until '[[ ! -e $KLP_SYSFS_DIR/$MOD_DEMO ]]' || die "failed to disable $MOD_DEMO"
-loop_until '[[ $(cat /sys/module/$MOD_DEMO/refcnt) == 0 ]]' || die "$MOD_DEMO still in use"
-run rmmod $MOD_DEMO
+wait_transition $MOD_DEMO
+unload $MOD_DEMO
 run rmmod $MOD_TARGET
 
 expected="% insmod samples/livepatch-callbacks-mod.ko

@@ -16,36 +16,12 @@ MOD_FIX2=rust_livepatch_shadow_fix2
 
 setup_config
 
-# run(command) - log a command to the kernel log, then run it
-function run() {
-	log "% $*"
-	eval "$@" || die "failed: $*"
-}
-
 # wait_log(pattern, count) - wait until the test's log has count lines
 # matching pattern (the dummies expire after 12 s, are checked every 3 s)
 function wait_log() {
 	local pattern=$1 count=$2
 	loop_until '[[ $(test_log | grep -c -e "$pattern") -ge $count ]]' ||
 		die "no $count lines '$pattern' in the log in time"
-}
-
-# wait_transition(mod) - wait until the livepatch mod finished its transition
-function wait_transition() {
-	local mod=$1
-	loop_until 'grep -q "^0$" $KLP_SYSFS_DIR/$mod/transition' ||
-		die "failed to complete transition of $mod"
-}
-
-# unload(mod) - disable and remove a livepatch, or remove a module
-function unload() {
-	local mod=$1
-	if [[ -e $KLP_SYSFS_DIR/$mod ]]; then
-		run "echo 0 > $KLP_SYSFS_DIR/$mod/enabled"
-		loop_until '[[ ! -e $KLP_SYSFS_DIR/$mod ]]' || die "failed to disable $mod"
-	fi
-	loop_until '[[ $(cat /sys/module/$mod/refcnt) == 0 ]]' || die "$mod still in use"
-	run rmmod "$mod"
 }
 
 [[ -w $KMEMLEAK ]] || die "kmemleak is not available ($KMEMLEAK)"

@@ -32,25 +32,10 @@ $SELECT_WORKS"
 
 setup_config
 
-# run(command) - log a command to the kernel log, then run it
-function run() {
-	log "% $*"
-	eval "$@" || die "failed: $*"
-}
-
 # enable(sample) - load a sample and wait for its transition
 function enable() {
 	run insmod "samples/$1.ko"
-	loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$1/transition" ||
-		die "failed to complete the transition of $1"
-}
-
-# disable(sample) - disable a sample, wait until it is gone, remove it
-function disable() {
-	run "echo 0 > $KLP_SYSFS_DIR/$1/enabled"
-	loop_until "[[ ! -e $KLP_SYSFS_DIR/$1 ]]" || die "failed to disable $1"
-	loop_until "[[ \$(cat /sys/module/$1/refcnt) == 0 ]]" || die "$1 still in use"
-	run rmmod "$1"
+	wait_transition "$1"
 }
 
 # check_log(expected) - check the kernel log of the test: the commands and
@@ -93,7 +78,7 @@ start_test "rust patch of the kernel crate: rust_fmt_argument() of every pr_*!()
 prints
 enable $MOD_FMT
 prints
-disable $MOD_FMT
+unload $MOD_FMT
 prints
 
 check_log "% insmod test_modules/$MOD_PRINTS.ko
@@ -129,7 +114,7 @@ if [[ -e samples/$MOD_SELECT.ko ]]; then
 	run_select
 	enable $MOD_SELECT
 	run_select
-	disable $MOD_SELECT
+	unload $MOD_SELECT
 	run_select
 
 	check_log "% ./test_klp_rust-select
