@@ -93,7 +93,7 @@ for expect in \
 	"symbol 'part' of test_klp_rust_relocs_target has no position 3: only 2 symbols have that name" \
 	"Rust path 'kernel::no_such_function' not found in vmlinux" \
 	"Rust path 'core::slice::index::slice_index_fail::do_panic::runtime' is ambiguous: 3 functions: _RNvNvNvNtNtCs" \
-	"Rust path 'klp_convert_no_such_module::function': module 'klp_convert_no_such_module' is not at hand (pass --modules DIR)"; do
+	"Rust path 'klp_convert_no_such_module::function': no module of crate 'klp_convert_no_such_module' is at hand (pass --modules DIR)"; do
 	check_refused "klp-convert: refuses the build: $expect" "$status" "$output" \
 		"klp_convert_bad.ko: $expect" "$work/bad/klp_convert_bad.ko"
 done

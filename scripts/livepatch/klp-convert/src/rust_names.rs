@@ -10,10 +10,13 @@
 //! function it denotes:
 //!
 //! - a name without `::` is a symbol name already, and stays as it is;
-//! - otherwise the crate of the path (its first segment; for `<A as B>::f`, the crates of both `A`
-//!   and `B`) says which object to search: vmlinux for the crates linked into it
-//!   ([`VMLINUX_CRATES`]), the module of the crate's name for the others; the methods of primitive
-//!   types (`<str>::len`) are searched in vmlinux;
+//! - otherwise the crates the path names (the first segment of each path in it: for `<A as B>::f`,
+//!   the crates of both `A` and `B`; for a generic instance, those of its arguments too, since it
+//!   is instantiated where it is used) say which objects to search: vmlinux for the crates linked
+//!   into it ([`VMLINUX_CRATES`]), the module each other crate builds, found by its name or, for a
+//!   module named otherwise (the crate `rnull` builds `rnull_mod.ko`), as the one module with
+//!   functions of that crate; the methods of primitive types (`<str>::len`) are searched in
+//!   vmlinux;
 //! - the path must equal, whitespace aside, the demangled name without crate hashes of exactly one
 //!   function defined there. An inherent method demangles as `<crate::Type>::method`, which is
 //!   taken as `crate::Type::method`; a generic instance is named with its arguments,
@@ -30,7 +33,7 @@ use object::build::Id;
 use object::elf;
 use object::read::Object;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The name of the sections holding the paths.
 pub(crate) const SECTION: &str = ".klp.rust_names";
@@ -145,19 +148,45 @@ fn crate_of(s: &str) -> Option<&str> {
         .then_some(first)
 }
 
-/// Returns the objects where the function `path` may be defined: `vmlinux` or module names.
+/// Returns the crates that `path` names, in order: the first segment of each path in it, those
+/// of its generic arguments and of the type and trait of a qualified path included.
+fn crates(path: &str) -> Vec<&str> {
+    let mut crates: Vec<&str> = Vec::new();
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut start = None;
+    let mut prev = '\0';
+    for (i, c) in path.char_indices() {
+        if is_ident(c) {
+            // A segment after `::` is no crate; one after any other character starts a path.
+            if start.is_none() && prev != ':' && !is_ident(prev) {
+                start = Some(i);
+            }
+        } else if let Some(from) = start.take() {
+            if path[i..].starts_with("::") && !crates.contains(&&path[from..i]) {
+                crates.push(&path[from..i]);
+            }
+        }
+        prev = c;
+    }
+    crates
+}
+
+/// Returns the objects where the function `path` may be defined: `vmlinux` or crate names.
+///
+/// Those of all the crates it names, since a generic function is instantiated in the crate that
+/// uses it: `<kernel::Vtable<m::Device>>::callback` is a function of crate `m`, not `kernel`.
 fn objects(path: &str) -> Vec<String> {
     let path = path.trim();
-    let crates = match path.starts_with('<').then(|| closing(path)).flatten() {
-        Some(end) => match split_as(&path[1..end]) {
-            Some((ty, tr)) => vec![crate_of(ty), crate_of(tr)],
-            // The inherent methods of primitive types (`<str>::len`) are in `core` and `alloc`.
-            None => vec![crate_of(&path[1..end]).or(Some("core"))],
-        },
-        None => vec![crate_of(path)],
-    };
+    let mut crates = crates(path);
+    // The inherent methods of primitive types (`<str>::len`) are in `core` and `alloc`.
+    if let Some(end) = path.starts_with('<').then(|| closing(path)).flatten() {
+        let inner = &path[1..end];
+        if split_as(inner).is_none() && crate_of(inner).is_none() {
+            crates.push("core");
+        }
+    }
     let mut objects: Vec<String> = Vec::new();
-    for krate in crates.into_iter().flatten() {
+    for krate in crates {
         let object = if VMLINUX_CRATES.contains(&krate) {
             "vmlinux"
         } else {
@@ -170,9 +199,27 @@ fn objects(path: &str) -> Vec<String> {
     objects
 }
 
+/// Returns whether the demangled function name `name` is that of a function of crate `krate` or
+/// of an instance for one of its types: whether a path in it starts with `krate`.
+fn names_crate(name: &str, krate: &str) -> bool {
+    crates(name).contains(&krate)
+}
+
 /// The functions of an object: its file, and the normalised demangled name and the symbol name
 /// of each Rust function defined in it.
 type Functions = (PathBuf, Vec<(String, String)>);
+
+/// Returns the normalised demangled name and the symbol name of each Rust function defined in the
+/// object file at `path`.
+fn rust_functions(path: &Path) -> Result<Vec<(String, String)>, Error> {
+    Ok(functions(path)?
+        .into_iter()
+        .filter_map(|name| {
+            let demangled = rustc_demangle::try_demangle(&name).ok()?;
+            Some((normalise(&format!("{demangled:#}")), name))
+        })
+        .collect())
+}
 
 /// Resolves paths, reading each object once.
 struct Resolver<'a> {
@@ -186,21 +233,44 @@ impl Resolver<'_> {
     fn functions(&mut self, object: &str) -> Result<Option<&Functions>, Error> {
         if !self.objects.contains_key(object) {
             let functions = match self.targets.file(object) {
-                Some(path) => {
-                    let names = functions(&path)?
-                        .into_iter()
-                        .filter_map(|name| {
-                            let demangled = rustc_demangle::try_demangle(&name).ok()?;
-                            Some((normalise(&format!("{demangled:#}")), name))
-                        })
-                        .collect();
-                    Some((path, names))
-                }
-                None => None,
+                Some(path) => Some((path.clone(), rust_functions(&path)?)),
+                None if object == "vmlinux" => None,
+                None => self.module_of_crate(object)?,
             };
             self.objects.insert(object.into(), functions);
         }
         Ok(self.objects[object].as_ref())
+    }
+
+    /// Returns the functions and the file of the module that the Rust crate `krate` builds, when
+    /// the module has another name (the crate `rnull` builds `rnull_mod.ko`): the one module in
+    /// the module directories with a function of the crate, since no other can name its items.
+    fn module_of_crate(&self, krate: &str) -> Result<Option<Functions>, Error> {
+        let mut found = Vec::new();
+        for dir in &self.targets.module_dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(|entry| Some(entry.ok()?.path()))
+                .filter(|path| path.extension().is_some_and(|ext| ext == "ko"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let functions = rust_functions(&path)?;
+                if functions.iter().any(|(name, _)| names_crate(name, krate)) {
+                    found.push((path, functions));
+                }
+            }
+        }
+        if found.len() > 1 {
+            let files: Vec<String> = found.iter().map(|(p, _)| p.display().to_string()).collect();
+            return Err(Error(format!(
+                "Rust crate '{krate}' has functions in several modules: {}",
+                files.join(", ")
+            )));
+        }
+        Ok(found.pop())
     }
 
     /// Returns the symbol name of the function `path`, or why there is none.
@@ -222,7 +292,7 @@ impl Resolver<'_> {
                     format!("Rust path '{path}': vmlinux is not at hand (pass --vmlinux FILE)")
                 } else {
                     format!(
-                        "Rust path '{path}': module '{object}' is not at hand (pass --modules DIR)"
+                        "Rust path '{path}': no module of crate '{object}' is at hand (pass --modules DIR)"
                     )
                 });
             };
@@ -587,7 +657,25 @@ mod tests {
         assert_eq!(objects("<m::Counter>::get"), ["m"]);
         assert_eq!(objects("<str>::len"), ["vmlinux"]);
         assert_eq!(objects("<u32 as m::Trait>::f"), ["m"]);
-        assert_eq!(objects("core::mem::drop::<m::Counter>"), ["vmlinux"]);
+        assert_eq!(objects("core::mem::drop::<m::Counter>"), ["vmlinux", "m"]);
+        assert_eq!(
+            objects(
+                "<kernel::block::mq::OperationsVTable<rnull::NullBlkDevice>>::queue_rq_callback"
+            ),
+            ["vmlinux", "rnull"]
+        );
+        assert_eq!(objects("<[u8]>::len"), ["vmlinux"]);
+        assert_eq!(objects("<'a as m::T>::f"), ["m"]);
+    }
+
+    #[test]
+    fn crate_named() {
+        let name = normalise("<kernel::block::mq::OperationsVTable<rnull::NullBlkDevice>>::queue");
+        assert!(names_crate(&name, "rnull"));
+        assert!(names_crate(&name, "kernel"));
+        assert!(!names_crate(&name, "mq"));
+        assert!(!names_crate(&name, "null"));
+        assert!(!names_crate("kernel::rnull::f", "rnull"));
     }
 
     /// A module with the paths `strings` at offsets `offsets` of a `.klp.rust_names` section, and
