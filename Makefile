@@ -89,6 +89,7 @@ BUILD     := $(OUT)/build
 IMAGE     := $(KDIR)/arch/x86/boot/bzImage
 C_TEST_MODULES := $(KDIR)/tools/testing/selftests/livepatch/test_modules
 C_SAMPLES      := $(KDIR)/samples/livepatch
+TARGET_MODULES := $(C_SAMPLES) $(KDIR)/drivers/block $(KDIR)/drivers/block/rnull
 KLP_CONVERT    := $(KLP_CACHE)/klp-convert/release/klp-convert
 
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -163,9 +164,10 @@ modules: kernel klp-convert
 	@$(KMAKE) M=$(C_SAMPLES) CONFIG_SAMPLE_LIVEPATCH=m modules
 	@scripts/mirror-modules.sh $(CURDIR) $(BUILD)
 	@echo "modules: building our Rust modules in $(BUILD) (log: $(OUT)/modules-build.log)"
-	@# The C samples are the targets of the Rust samples, for the prototype check.
+	@# The C samples and rnull (drivers/block/rnull/ on 7.x) are the targets
+	@# of the Rust samples, for the prototype check and the Rust paths.
 	@$(KMAKE) M=$(BUILD) KRUSTFLAGS=-Dwarnings \
-		KLP_CONVERT="$(KLP_CONVERT) --modules $(C_SAMPLES)" modules 2>&1 | \
+		KLP_CONVERT="$(KLP_CONVERT) $(addprefix --modules ,$(TARGET_MODULES))" modules 2>&1 | \
 		tee $(OUT)/modules-build.log
 	@scripts/check-warnings.sh $(OUT)/modules-build.log $(CURDIR) $(KDIR) $(LANE)
 
