@@ -9,7 +9,8 @@
 # every upstream test module, our Rust build under the upstream name (mode
 # "rust") or the upstream C module (mode "c"). In mode "rust" our own selftests
 # (selftests/livepatch/test-rust-*.sh) and modules are added, with the Rust
-# and C samples in samples/.
+# and C samples in samples/ and the tree's Rust drivers they patch in
+# drivers/.
 #
 # The checks made on the host before the guest boots are reported by the
 # guest: that the upstream files the run uses are those of the tree's origin
@@ -174,13 +175,16 @@ if [ "$mode" = rust ]; then
 	done < <(sed -n 's/^obj-m += \(test_klp_[a-z0-9_]*\)\.o$/\1/p' "$ours/Kbuild")
 	cp "$repo"/selftests/livepatch/test-rust-*.sh \
 		"$repo"/selftests/livepatch/functions-rust.sh "$run/"
-	for helper in getpid_bursts fail_nth select; do
+	for helper in getpid_bursts fail_nth select direct_read; do
 		gcc -O2 -Wall -static -o "$run/test_klp_rust-$helper" \
 			"$repo/selftests/livepatch/test_klp_rust-$helper.c"
 	done
 	# Our samples, and the upstream C samples they patch.
 	mkdir "$run/samples"
 	ln -s "$BUILD"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
+	# The Rust drivers of the tree that samples patch.
+	mkdir "$run/drivers"
+	ln -s "$(find "$kdir/drivers/block" -name rnull_mod.ko)" "$run/drivers/"
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
 fi
 

@@ -10,9 +10,12 @@
 #   rust_livepatch_select_fix  an upstream fix of select(), on the kernels
 #                              that lack it (6.12); on the others, the
 #                              reproducer shows the fix is there
+#   rust_livepatch_rnull       the I/O path of rnull, the Rust null block
+#                              driver of the tree: the instance of the
+#                              kernel crate's queue_rq_callback() for it
 #
 # Runs beside the upstream scripts and uses their functions.sh; the samples
-# are in samples/.
+# are in samples/, the tree's rnull_mod.ko in drivers/.
 
 . $(dirname $0)/functions.sh
 . $(dirname $0)/functions-rust.sh
@@ -29,6 +32,13 @@ SELECT_BROKEN="select(0, NULL, NULL, NULL, {1, -1000000}) = 0
 $SELECT_WORKS"
 SELECT_FIXED="select(0, NULL, NULL, NULL, {1, -1000000}) = -1 EINVAL (Invalid argument)
 $SELECT_WORKS"
+MOD_RNULL=rust_livepatch_rnull
+RNULL_DEV=/dev/rnullb0
+# Where rnull makes its disks on the kernels whose rnull does not make one at
+# load (7.x)
+CONFIGFS=/sys/kernel/config
+RNULL_DISK=$CONFIGFS/rnull/rnullb0
+READ_RNULL="dd if=$RNULL_DEV of=/dev/null bs=4096 count=1 iflag=direct status=none && echo ok"
 
 setup_config
 
@@ -42,7 +52,8 @@ function enable() {
 #	the lines of the core, the samples and the test modules
 function check_log() {
 	local result
-	result=$(test_log | grep -e '^% ' -e '^select(' -e 'livepatch' -e 'test_klp' |
+	result=$(test_log |
+		grep -e '^% ' -e '^select(' -e '^\(before\|patched\|after\): pread(' -e '^dd: ' -e '^ok$' -e 'livepatch' -e 'test_klp' |
 		grep -v '\(tainting\|taints\) kernel')
 	if [[ "$result" == "$1" ]]; then
 		echo "ok"
@@ -65,6 +76,43 @@ function run_select() {
 	while read -r line; do
 		log "$line"
 	done < <(./test_klp_rust-select)
+}
+
+# rnull_up() - load the tree's rnull_mod.ko, and make its disk rnullb0 where
+#	it is made through configfs
+function rnull_up() {
+	insmod drivers/rnull_mod.ko || die "failed to load rnull_mod"
+	if [[ -d $CONFIGFS ]] && ! mountpoint -q $CONFIGFS; then
+		mount -t configfs configfs $CONFIGFS || die "failed to mount configfs"
+	fi
+	if [[ -d $CONFIGFS/rnull ]]; then
+		mkdir $RNULL_DISK && echo 1 > $RNULL_DISK/power || die "failed to make rnullb0"
+	fi
+	loop_until '[[ -b $RNULL_DEV ]]' || die "no $RNULL_DEV"
+}
+
+# rnull_down() - remove rnullb0 and rnull_mod
+function rnull_down() {
+	if [[ -d $RNULL_DISK ]]; then
+		echo 0 > $RNULL_DISK/power && rmdir $RNULL_DISK || die "failed to remove rnullb0"
+	fi
+	rmmod rnull_mod || die "failed to remove rnull_mod"
+}
+
+# read_rnull() - read rnullb0's first block with direct I/O, and log the result
+function read_rnull() {
+	local line
+	log "% $READ_RNULL"
+	while read -r line; do
+		log "$line"
+	done < <(eval "$READ_RNULL" 2>&1)
+}
+
+# next_phase(name) - start the reader's next phase, name, and wait until it
+#	has read in it
+function next_phase() {
+	[[ $1 == before ]] || kill -USR1 $reader
+	loop_until "grep -q '^$1: ' $reads" || die "the reader has not read in phase $1"
 }
 
 
@@ -135,5 +183,66 @@ else
 	check_log "% ./test_klp_rust-select
 $SELECT_FIXED"
 fi
+
+
+# - rnullb0 reads; a reader starts reading it with direct I/O, over and over
+# - enable rust_livepatch_rnull while the reader's task goes through the
+#   patched function again and again: once the transition is complete, the
+#   reader's reads fail with ENODEV, and so does dd's
+# - disable it while the reader reads: once that transition is complete, the
+#   reads succeed again, and dd's does
+# During a transition, a read gets either result: the request may be sent
+# to the driver by another task (a kworker of kblockd) than the reader, one
+# that is switched before or after it. The reader counts its reads in
+# phases, which the test starts with SIGUSR1; it prints the result of the
+# first read of each phase and each change.
+
+start_test "rust patch of an in-tree rust driver: rnull's queue_rq_callback(), under direct I/O"
+
+rnull_up
+read_rnull
+reads=$(mktemp)
+./test_klp_rust-direct_read $RNULL_DEV 120 before patching patched unpatching after \
+	>"$reads" 2>"$reads.count" &
+reader=$!
+next_phase before
+next_phase patching
+enable $MOD_RNULL
+next_phase patched
+read_rnull
+next_phase unpatching
+unload $MOD_RNULL
+next_phase after
+read_rnull
+kill -TERM $reader
+wait $reader || die "the reader failed: $(cat "$reads.count")"
+log "% ./test_klp_rust-direct_read $RNULL_DEV 120 before patching patched unpatching after &"
+while read -r line; do
+	log "$line"
+done <"$reads"
+log "reader: $(cat "$reads.count")"
+if grep -E '^(patching|unpatching): ' "$reads" |
+	grep -v -e ' = 4096$' -e ' = -1 ENODEV (No such device)$'; then
+	die "a read during a transition failed with another error"
+fi
+rm -f "$reads" "$reads.count"
+rnull_down
+
+check_log "% $READ_RNULL
+ok
+% insmod samples/$MOD_RNULL.ko
+livepatch: enabling patch '$MOD_RNULL'
+$(transition_lines $MOD_RNULL patching)
+% $READ_RNULL
+dd: error reading '$RNULL_DEV': No such device
+% echo 0 > $KLP_SYSFS_DIR/$MOD_RNULL/enabled
+$(transition_lines $MOD_RNULL unpatching)
+% rmmod $MOD_RNULL
+% $READ_RNULL
+ok
+% ./test_klp_rust-direct_read $RNULL_DEV 120 before patching patched unpatching after &
+before: pread($RNULL_DEV, 4096) = 4096
+patched: pread($RNULL_DEV, 4096) = -1 ENODEV (No such device)
+after: pread($RNULL_DEV, 4096) = 4096"
 
 exit 0
