@@ -26,7 +26,11 @@
 # - the Rust paths of a module (klp_convert/good/) are rewritten to the symbol
 #   names of the vmlinux functions they denote, and its symbols pointing to
 #   them still do; its references to vmlinux from init code and __param are
-#   converted.
+#   converted;
+# - the Rust path of rust_livepatch_rnull's target, an instance in rnull_mod
+#   of a generic function of the kernel crate, is rewritten to its symbol
+#   name, found in the one module with functions of the crate rnull, and the
+#   build is refused when two modules have some.
 #
 # Prints one result per line, "ok<TAB>name" or "not ok<TAB>name<TAB>details",
 # for the guest's TAP report.
@@ -207,4 +211,30 @@ for klp_rela in .klp.rela.vmlinux.init.text .klp.rela.vmlinux.__param; do
 		result "not ok" "$name" "make exit $status; $output; $sections"
 	fi
 done
+
+# The crate rnull builds rnull_mod.ko: a module found by its crate, in a
+# directory with only the .ko (no rnull.o of that name), and refused when
+# two modules have functions of the crate.
+rnull=$(find "$kdir/drivers/block" -name rnull_mod.ko)
+mkdir -p "$work/crate_module" "$work/rnull_only" "$work/rnull_twice"
+cp "$repo/samples/livepatch/rust_livepatch_rnull.rs" "$work/crate_module/"
+echo "obj-m += rust_livepatch_rnull.o" >"$work/crate_module/Kbuild"
+cp "$rnull" "$work/rnull_only/" && cp "$rnull" "$work/rnull_twice/" &&
+	cp "$rnull" "$work/rnull_twice/other_mod.ko"
+output=$(build crate_module "$klp_convert --modules $work/rnull_only")
+status=$?
+ko=$work/crate_module/rust_livepatch_rnull.ko
+name="klp-convert: resolves a Rust path in the module of its crate, rnull_mod.ko for rnull"
+strings=$(readelf -p .klp.rust_names "$ko" 2>&1)
+if [ $status -eq 0 ] &&
+   grep -Eq '_RNvMNtNtNtCs[^ ]*_6kernel5block2mq10operations.*_5rnull13NullBlkDeviceE17queue_rq_callback' <<<"$strings"; then
+	result ok "$name"
+else
+	result "not ok" "$name" "make exit $status; $output; $strings"
+fi
+rm -f "$ko"
+output=$(build crate_module "$klp_convert --modules $work/rnull_twice")
+check_refused "klp-convert: refuses the build: a crate with functions in two modules" \
+	$? "$output" "Rust crate 'rnull' has functions in several modules: $work/rnull_twice/other_mod.ko, $work/rnull_twice/rnull_mod.ko" \
+	"$ko"
 exit 0

@@ -199,10 +199,12 @@ fn objects(path: &str) -> Vec<String> {
     objects
 }
 
-/// Returns whether the demangled function name `name` is that of a function of crate `krate` or
-/// of an instance for one of its types: whether a path in it starts with `krate`.
-fn names_crate(name: &str, krate: &str) -> bool {
-    crates(name).contains(&krate)
+/// Returns whether the function of symbol name `symbol` is one of crate `krate` or an instance
+/// for one of its types: whether a path in its demangled name (with its spaces, which separate
+/// `mut`, `dyn` and `as` from the paths that follow) starts with `krate`.
+fn names_crate(symbol: &str, krate: &str) -> bool {
+    rustc_demangle::try_demangle(symbol)
+        .is_ok_and(|demangled| crates(&format!("{demangled:#}")).contains(&krate))
 }
 
 /// The functions of an object: its file, and the normalised demangled name and the symbol name
@@ -257,8 +259,14 @@ impl Resolver<'_> {
                 .collect();
             paths.sort();
             for path in paths {
-                let functions = rust_functions(&path)?;
-                if functions.iter().any(|(name, _)| names_crate(name, krate)) {
+                // A module being written by another job of the build is not this one.
+                let Ok(functions) = rust_functions(&path) else {
+                    continue;
+                };
+                if functions
+                    .iter()
+                    .any(|(_, symbol)| names_crate(symbol, krate))
+                {
                     found.push((path, functions));
                 }
             }
@@ -281,6 +289,14 @@ impl Resolver<'_> {
         let objects = objects(path);
         if objects.is_empty() {
             return Err(format!("Rust path '{path}' names no crate"));
+        }
+        if let Some(relative) = objects
+            .iter()
+            .find(|o| ["crate", "self", "super"].contains(&o.as_str()))
+        {
+            return Err(format!(
+                "Rust path '{path}' starts with '{relative}': write it from the crate's name"
+            ));
         }
         let wanted = normalise(path);
         let mut searched = Vec::new();
@@ -670,12 +686,21 @@ mod tests {
 
     #[test]
     fn crate_named() {
-        let name = normalise("<kernel::block::mq::OperationsVTable<rnull::NullBlkDevice>>::queue");
-        assert!(names_crate(&name, "rnull"));
-        assert!(names_crate(&name, "kernel"));
-        assert!(!names_crate(&name, "mq"));
-        assert!(!names_crate(&name, "null"));
-        assert!(!names_crate("kernel::rnull::f", "rnull"));
+        // <kernel::block::mq::operations::OperationsVTable<rnull::NullBlkDevice>>::queue_rq_callback
+        let symbol =
+            "_RNvMNtNtNtCs5lxGbhOOw2k_6kernel5block2mq10operationsINtB2_16OperationsVTable\
+                      NtCscGSrlUiii9j_5rnull13NullBlkDeviceE17queue_rq_callbackB1e_";
+        assert!(names_crate(symbol, "rnull"));
+        assert!(names_crate(symbol, "kernel"));
+        assert!(!names_crate(symbol, "mq"));
+        assert!(!names_crate(symbol, "null"));
+        // <&mut core::fmt::Formatter as core::fmt::Write>::write_str: the `core` after `&mut`.
+        let symbol = "_RNvXs5_NtCshS2CUL9MEDn_4core3fmtQNtB5_9FormatterNtB5_5Write9write_str";
+        assert!(names_crate(symbol, "core"));
+        assert!(!names_crate(symbol, "mut"));
+        assert!(!names_crate("not_a_symbol", "core"));
+        assert_eq!(crates("kernel::rnull::f"), ["kernel"]);
+        assert_eq!(crates("<dyn m::T as n::U>::f"), ["m", "n"]);
     }
 
     /// A module with the paths `strings` at offsets `offsets` of a `.klp.rust_names` section, and
