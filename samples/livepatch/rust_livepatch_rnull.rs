@@ -58,10 +58,12 @@ kernel::module_livepatch! {
             // bindings::blk_mq_hw_ctx, *const bindings::blk_mq_queue_data) ->
             // bindings::blk_status_t` of rust/kernel/block/mq/operations.rs, the `queue_rq` of
             // the driver's `blk_mq_ops`, which blk-mq calls for each request. `livepatch_queue_rq`
-            // has that ABI (two pointers, and `blk_status_t` is a `u8`), takes no pointer it is
-            // given for valid and can be called from any context the target is. An error status
-            // is a result the callback may give for a request it has not started: blk-mq ends
-            // the request with it.
+            // has that ABI (two pointers, and `blk_status_t` is a `u8`), never dereferences its
+            // arguments and can be called from any context the target is. An error status is a
+            // result `queue_rq` may give for a request it has not started: its caller ends the
+            // request with it. The request's Rust data is left as the block layer owns it (no
+            // `ARef` is made, its count stays 0), which the original sets anew for each request
+            // it is given, once the patch is disabled.
             unsafe {
                 klp_rust_func!(
                     "<kernel::block::mq::operations::OperationsVTable<rnull::NullBlkDevice>>::queue_rq_callback"
