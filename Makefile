@@ -89,7 +89,7 @@ BUILD     := $(OUT)/build
 IMAGE     := $(KDIR)/arch/x86/boot/bzImage
 C_TEST_MODULES := $(KDIR)/tools/testing/selftests/livepatch/test_modules
 C_SAMPLES      := $(KDIR)/samples/livepatch
-TARGET_MODULES := $(C_SAMPLES) $(KDIR)/drivers/block $(KDIR)/drivers/block/rnull
+TARGET_MODULES = $(C_SAMPLES) $(wildcard $(KDIR)/drivers/block $(KDIR)/drivers/block/rnull)
 KLP_CONVERT    := $(KLP_CACHE)/klp-convert/release/klp-convert
 
 export PATH := $(HOME)/.cargo/bin:$(PATH)

@@ -184,7 +184,12 @@ if [ "$mode" = rust ]; then
 	ln -s "$BUILD"/samples/livepatch/*.ko "$kdir"/samples/livepatch/*.ko "$run/samples/"
 	# The Rust drivers of the tree that samples patch.
 	mkdir "$run/drivers"
-	ln -s "$(find "$kdir/drivers/block" -name rnull_mod.ko)" "$run/drivers/"
+	mapfile -t drivers < <(find "$kdir/drivers/block" -name rnull_mod.ko)
+	if [ ${#drivers[@]} -ne 1 ]; then
+		echo "selftests: ${#drivers[@]} rnull_mod.ko in $kdir/drivers/block, not 1" >&2
+		exit 1
+	fi
+	ln -s "${drivers[0]}" "$run/drivers/"
 	scripts="$scripts $(cd "$run" && echo test-rust-*.sh)"
 fi
 

@@ -38,6 +38,7 @@ RNULL_DEV=/dev/rnullb0
 # load (7.x)
 CONFIGFS=/sys/kernel/config
 RNULL_DISK=$CONFIGFS/rnull/rnullb0
+CONFIGFS_MOUNTED=
 READ_RNULL="dd if=$RNULL_DEV of=/dev/null bs=4096 count=1 iflag=direct status=none && echo ok"
 
 setup_config
@@ -84,6 +85,7 @@ function rnull_up() {
 	insmod drivers/rnull_mod.ko || die "failed to load rnull_mod"
 	if [[ -d $CONFIGFS ]] && ! mountpoint -q $CONFIGFS; then
 		mount -t configfs configfs $CONFIGFS || die "failed to mount configfs"
+		CONFIGFS_MOUNTED=1
 	fi
 	if [[ -d $CONFIGFS/rnull ]]; then
 		mkdir $RNULL_DISK && echo 1 > $RNULL_DISK/power || die "failed to make rnullb0"
@@ -97,6 +99,10 @@ function rnull_down() {
 		echo 0 > $RNULL_DISK/power && rmdir $RNULL_DISK || die "failed to remove rnullb0"
 	fi
 	rmmod rnull_mod || die "failed to remove rnull_mod"
+	if [[ -n $CONFIGFS_MOUNTED ]]; then
+		umount $CONFIGFS || die "failed to unmount configfs"
+		CONFIGFS_MOUNTED=
+	fi
 }
 
 # read_rnull() - read rnullb0's first block with direct I/O, and log the result
@@ -112,7 +118,21 @@ function read_rnull() {
 #	has read in it
 function next_phase() {
 	[[ $1 == before ]] || kill -USR1 $reader
-	loop_until "grep -q '^$1: ' $reads" || die "the reader has not read in phase $1"
+	loop_until "grep -q '^$1: ' $reads || ! kill -0 $reader 2>/dev/null"
+	grep -q "^$1: " "$reads" ||
+		die "the reader has not read in phase $1: $(cat "$reads" "$reads.count")"
+}
+
+# rnull_cleanup() - after a failure in the rnull case: stop the reader,
+#	remove the patch and rnull, so that the scripts after this one start
+#	clean; then upstream's cleanup()
+function rnull_cleanup() {
+	[[ -n ${reader:-} ]] && kill -TERM $reader 2>/dev/null && wait $reader
+	[[ -e $KLP_SYSFS_DIR/$MOD_RNULL ]] && echo 0 > $KLP_SYSFS_DIR/$MOD_RNULL/enabled &&
+		loop_until '[[ ! -e $KLP_SYSFS_DIR/$MOD_RNULL ]]'
+	[[ -e /sys/module/$MOD_RNULL ]] && rmmod $MOD_RNULL
+	[[ -e /sys/module/rnull_mod ]] && rnull_down
+	cleanup
 }
 
 
@@ -199,10 +219,11 @@ fi
 
 start_test "rust patch of an in-tree rust driver: rnull's queue_rq_callback(), under direct I/O"
 
+trap rnull_cleanup EXIT INT TERM HUP
 rnull_up
 read_rnull
 reads=$(mktemp)
-./test_klp_rust-direct_read $RNULL_DEV 120 before patching patched unpatching after \
+./test_klp_rust-direct_read $RNULL_DEV 600 before patching patched unpatching after \
 	>"$reads" 2>"$reads.count" &
 reader=$!
 next_phase before
@@ -216,7 +237,8 @@ next_phase after
 read_rnull
 kill -TERM $reader
 wait $reader || die "the reader failed: $(cat "$reads.count")"
-log "% ./test_klp_rust-direct_read $RNULL_DEV 120 before patching patched unpatching after &"
+reader=
+log "% ./test_klp_rust-direct_read $RNULL_DEV 600 before patching patched unpatching after &"
 while read -r line; do
 	log "$line"
 done <"$reads"
@@ -227,6 +249,7 @@ if grep -E '^(patching|unpatching): ' "$reads" |
 fi
 rm -f "$reads" "$reads.count"
 rnull_down
+trap cleanup EXIT INT TERM HUP
 
 check_log "% $READ_RNULL
 ok
@@ -240,7 +263,7 @@ $(transition_lines $MOD_RNULL unpatching)
 % rmmod $MOD_RNULL
 % $READ_RNULL
 ok
-% ./test_klp_rust-direct_read $RNULL_DEV 120 before patching patched unpatching after &
+% ./test_klp_rust-direct_read $RNULL_DEV 600 before patching patched unpatching after &
 before: pread($RNULL_DEV, 4096) = 4096
 patched: pread($RNULL_DEV, 4096) = -1 ENODEV (No such device)
 after: pread($RNULL_DEV, 4096) = 4096"
