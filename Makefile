@@ -182,11 +182,15 @@ fmt-check: setup
 # whose build fails is a failed lane; the next one still runs.
 check: fmt-check
 	@mkdir -p $(OUTS)
-	@for lane in $(LANES); do \
+	@start=$$(date +%s); \
+	for lane in $(LANES); do \
 		echo "check: kernel lane $$lane$(SUFFIX) (log: $(OUTS)/check-$$lane$(SUFFIX).log)"; \
 		$(MAKE) --no-print-directory lane-check LANE=$$lane 2>&1 | \
 			tee $(OUTS)/check-$$lane$(SUFFIX).log || true; \
-	done
+	done; \
+	if [ -z "$(SELFTESTS)$(FLAVOR)" ]; then \
+		echo "$$(( $$(date +%s) - start )) $$(date -u +%FT%RZ) $(LANES)" >$(OUTS)/check.time; \
+	fi
 	@scripts/check-summary.sh $(foreach l,$(LANES),$(l)$(SUFFIX):$(OUTS)/check-$(l)$(SUFFIX).log)
 
 # The debug lanes: everything slower, the soak longer.
@@ -203,12 +207,11 @@ lane-check: modules
 check-upstream: modules
 	@scripts/selftests.sh c $(CURDIR) $(KDIR) $(OUT) $(LANE)
 
-# One binary, with and without the entry padding of CONFIG_RUST_FTRACE_ENTRIES.
-bench: setup
-	@mkdir -p $(OUT)
-	@RUSTC_BOOTSTRAP=1 rustc -O -Zcf-protection=branch -Zmerge-functions=disabled \
-		-o $(OUT)/ftrace_entry_cost selftests/livepatch/bench/ftrace_entry_cost.rs
-	@$(OUT)/ftrace_entry_cost
+# The Rust test modules against their C twins, one lane (KERNEL=, default
+# 6.12): patched-call cost, transition time, the ftrace entry, module sizes
+# and the edit loop (scripts/bench.sh).
+bench: modules
+	@scripts/bench.sh $(CURDIR) $(KDIR) $(OUT) $(LANE)
 
 clean:
 	rm -rf $(OUTS)
