@@ -17,10 +17,10 @@ use core::ffi::c_void;
 ///
 /// [`klp_rust_func!`](crate::klp_rust_func) places it in the section `.klp.rust_names` of the
 /// patch module. There the module build (`scripts/livepatch/klp-convert`, run on the linked
-/// module) replaces it with the symbol name of the one function the path denotes in vmlinux (for
-/// the crates built into it: `kernel`, `core`, ...) or in the module the path's crate builds, and
-/// fails for a path that denotes no function or several. A path elsewhere is left as it is and
-/// the livepatch core looks it up as a symbol name.
+/// module) replaces it with the symbol name of the one function the path denotes in the object
+/// the entry is listed under (vmlinux, or the module of that name), where the livepatch core
+/// looks it up, and fails for a path that denotes no function or several there, or whose object
+/// is not at hand. A name without `::` is left as it is, a symbol name already.
 ///
 /// # Invariants
 ///

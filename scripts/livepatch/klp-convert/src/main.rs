@@ -36,6 +36,7 @@ mod modinfo;
 mod prototypes;
 mod rust_names;
 mod sections;
+mod tables;
 mod targets;
 
 use error::Error;
@@ -57,8 +58,9 @@ fn convert(path: &Path, targets: &Targets) -> Result<(), Error> {
     if file.architecture() != object::Architecture::X86_64 || !file.is_64() {
         fail!("only x86_64 modules are supported");
     }
-    // Reads the module only, so first, before anything rewrites it.
+    // Read the module only, so first, before anything rewrites it.
     let prototypes = prototypes::check(&file, targets);
+    let listed = rust_names::listed(&file, targets);
     if !converts {
         return prototypes;
     }
@@ -77,10 +79,12 @@ fn convert(path: &Path, targets: &Targets) -> Result<(), Error> {
         );
     }
     // The paths first: the conversion of .klp.sym.* references may fail half-way.
-    let names = rust_names::convert(&mut builder, targets).unwrap_or_else(|e| {
-        errors.push(e.0);
-        0
-    });
+    let names = listed
+        .and_then(|listed| rust_names::convert(&mut builder, targets, &listed))
+        .unwrap_or_else(|e| {
+            errors.push(e.0);
+            0
+        });
     let relocations = klp_sym::convert(&mut builder, targets).unwrap_or_else(|e| {
         errors.push(e.0);
         0

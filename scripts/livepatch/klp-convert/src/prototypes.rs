@@ -18,10 +18,10 @@
 //! are not checked.
 
 use crate::btf::{Btf, Class};
+use crate::tables::{self, string_at, Layout};
 use crate::targets::Targets;
 use crate::{read, Error};
-use object::read::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
-use object::{RelocationFlags, SectionIndex, SectionKind};
+use object::read::{Object, ObjectSection};
 use std::collections::BTreeMap;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
@@ -43,9 +43,6 @@ const MAX_ARGS: usize = 8;
 /// prototype, 4 bytes of argument count and 4 bytes for each class.
 const HEADER: usize = 4 + 4 + 4 * (MAX_ARGS + 1);
 
-/// A place in the module: a section and an offset in it.
-type Place = (usize, u64);
-
 /// One record: a function to replace, the object it is in and its stated prototype.
 #[derive(Debug)]
 struct Record {
@@ -54,52 +51,6 @@ struct Record {
     not_in_btf: bool,
     /// The return class and type, then those of the arguments.
     classes: Vec<(Class, String)>,
-}
-
-/// Returns the absolute 64-bit relocations of the module's allocated data: where each is, and
-/// where it points.
-fn pointers(file: &object::File<'_>) -> BTreeMap<Place, Place> {
-    let mut pointers = BTreeMap::new();
-    for section in file.sections() {
-        let object::SectionFlags::Elf { sh_flags } = section.flags() else {
-            continue;
-        };
-        // The module's data, not its code nor its debug information.
-        if sh_flags & u64::from(object::elf::SHF_ALLOC) == 0 || section.kind() == SectionKind::Text
-        {
-            continue;
-        }
-        for (offset, reloc) in section.relocations() {
-            if !matches!(reloc.flags(), RelocationFlags::Elf { r_type } if r_type == object::elf::R_X86_64_64)
-            {
-                continue;
-            }
-            let RelocationTarget::Symbol(index) = reloc.target() else {
-                continue;
-            };
-            let Ok(symbol) = file.symbol_by_index(index) else {
-                continue;
-            };
-            let Some(target) = symbol.section_index() else {
-                continue;
-            };
-            let at = symbol.address().wrapping_add_signed(reloc.addend());
-            pointers.insert((section.index().0, offset), (target.0, at));
-        }
-    }
-    pointers
-}
-
-/// Reads the NUL-terminated string at `place`.
-fn string_at(file: &object::File<'_>, (section, offset): Place) -> Option<String> {
-    let data = file
-        .section_by_index(SectionIndex(section))
-        .ok()?
-        .data()
-        .ok()?;
-    let bytes = data.get(offset as usize..)?;
-    let end = bytes.iter().position(|&b| b == 0)?;
-    Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
 }
 
 /// Returns the class a record's `kind` and `size` stand for (`CClass::KIND_*`).
@@ -141,48 +92,25 @@ fn parse_record(data: &[u8], offset: usize) -> Option<(bool, Vec<(Class, String)
     Some((not_in_btf, classes))
 }
 
-/// Reads the records of the module `file`, with the objects their functions are in, given the
-/// size of `struct klp_func` and the offset of `funcs` in `struct klp_object`.
-fn records(file: &object::File<'_>, func_size: u64, funcs: u64) -> Result<Vec<Record>, Error> {
+/// Reads the records of the module `file`, with the objects their functions are in.
+fn records(file: &object::File<'_>, layout: Layout) -> Result<Vec<Record>, Error> {
     let Some(section) = file.section_by_name(SECTION) else {
         return Ok(Vec::new());
     };
     let data = section.data()?;
-    let pointers = pointers(file);
     let mut records = Vec::new();
-    for (&func, &(target, name_at)) in &pointers {
-        if target != section.index().0 {
-            continue;
-        }
+    for ((target, name_at), objects) in tables::listed(file, layout, SECTION)? {
         let bad = || Error(format!("{SECTION}: a malformed record at {name_at:#x}"));
         let offset = (name_at as usize).checked_sub(HEADER).ok_or_else(bad)?;
         let (not_in_btf, classes) = parse_record(data, offset).ok_or_else(bad)?;
         let name = string_at(file, (target, name_at)).ok_or_else(bad)?;
-        // `func` is the `old_name` of a `struct klp_func`, at its start. Its table starts at the
-        // nearest `funcs` of an object before it, a whole number of entries away; several
-        // objects may share the table.
-        let in_table =
-            |&(s, at): &Place| s == func.0 && at <= func.1 && (func.1 - at) % func_size == 0;
-        let start = pointers.values().filter(|p| in_table(p)).map(|p| p.1).max();
-        let objects: Vec<Place> = pointers
-            .iter()
-            .filter(|(_, &p)| in_table(&p) && Some(p.1) == start)
-            .map(|(&object_funcs, _)| object_funcs)
-            .collect();
         if objects.is_empty() {
             fail!(
                 "{name}: no struct klp_object of the module refers to the table of its struct \
                  klp_func, so the prototype check does not know the object of the function"
             );
         }
-        for (section, object_funcs) in objects {
-            let object = match object_funcs
-                .checked_sub(funcs)
-                .and_then(|at| pointers.get(&(section, at)))
-            {
-                Some(&name) => string_at(file, name).ok_or_else(bad)?,
-                None => "vmlinux".into(),
-            };
+        for object in objects {
             records.push(Record {
                 name: name.clone(),
                 object,
@@ -317,19 +245,11 @@ pub(crate) fn check(file: &object::File<'_>, targets: &Targets) -> Result<(), Er
             vmlinux.display()
         );
     };
-    let (Some((func_size, _)), Some((_, funcs))) = (
-        base.member_offset("klp_func", "old_name"),
-        base.member_offset("klp_object", "funcs"),
-    ) else {
-        fail!(
-            "{}: BTF has no struct klp_func or klp_object",
-            vmlinux.display()
-        );
-    };
+    let layout = Layout::from_btf(&base)?;
 
     let mut problems = Vec::new();
     let mut modules = BTreeMap::new();
-    for record in records(file, func_size.into(), funcs.into())? {
+    for record in records(file, layout)? {
         let btf = if record.object == "vmlinux" {
             &base
         } else {

@@ -10,13 +10,9 @@
 //! function it denotes:
 //!
 //! - a name without `::` is a symbol name already, and stays as it is;
-//! - otherwise the crates the path names (the first segment of each path in it: for `<A as B>::f`,
-//!   the crates of both `A` and `B`; for a generic instance, those of its arguments too, since it
-//!   is instantiated where it is used) say which objects to search: vmlinux for the crates linked
-//!   into it ([`VMLINUX_CRATES`]), the module each other crate builds, found by its name or, for a
-//!   module named otherwise (the crate `rnull` builds `rnull_mod.ko`), as the one module with
-//!   functions of that crate; the methods of primitive types (`<str>::len`) are searched in
-//!   vmlinux;
+//! - otherwise it is searched in the object that lists the `struct klp_func` pointing to it
+//!   ([`tables`]): vmlinux, or the module of that name (its linked object or its `.ko` in the
+//!   `--modules` directories), which must be at hand;
 //! - the path must equal, whitespace aside, the demangled name without crate hashes of exactly one
 //!   function defined there. An inherent method demangles as `<crate::Type>::method`, which is
 //!   taken as `crate::Type::method`; a generic instance is named with its arguments,
@@ -26,6 +22,7 @@
 //! relocations against it are moved along, so that each still points to the start of its string;
 //! which only absolute references can, as `Func` tables hold them.
 
+use crate::tables::{self, Layout, Place};
 use crate::targets::{functions, Targets};
 use crate::Error;
 use object::build::elf::{Builder, SectionData, SectionId, SymbolId};
@@ -37,19 +34,6 @@ use std::path::{Path, PathBuf};
 
 /// The name of the sections holding the paths.
 pub(crate) const SECTION: &str = ".klp.rust_names";
-
-/// The crates linked into vmlinux, whose functions are searched there.
-pub(crate) const VMLINUX_CRATES: &[&str] = &[
-    "kernel",
-    "core",
-    "alloc",
-    "compiler_builtins",
-    "bindings",
-    "uapi",
-    "build_error",
-    "ffi",
-    "pin_init",
-];
 
 /// Longest symbol name the kernel handles (`KSYM_NAME_LEN - 1`).
 const MAX_SYMBOL_NAME: usize = 511;
@@ -134,79 +118,6 @@ pub(crate) fn normalise(path: &str) -> String {
         .replace("::<", "<")
 }
 
-/// Returns the crate of the path or type `s`: its first segment, when it has more than one.
-fn crate_of(s: &str) -> Option<&str> {
-    let mut s = s.trim_start_matches(|c: char| "<&*([".contains(c) || c.is_whitespace());
-    while let Some(rest) = ["mut ", "const ", "dyn ", "impl "]
-        .iter()
-        .find_map(|word| s.strip_prefix(word))
-    {
-        s = rest.trim_start();
-    }
-    let (first, _) = s.split_once("::")?;
-    (!first.is_empty() && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        .then_some(first)
-}
-
-/// Returns the crates that `path` names, in order: the first segment of each path in it, those
-/// of its generic arguments and of the type and trait of a qualified path included.
-fn crates(path: &str) -> Vec<&str> {
-    let mut crates: Vec<&str> = Vec::new();
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut start = None;
-    let mut prev = '\0';
-    for (i, c) in path.char_indices() {
-        if is_ident(c) {
-            // A segment after `::` is no crate; one after any other character starts a path.
-            if start.is_none() && prev != ':' && !is_ident(prev) {
-                start = Some(i);
-            }
-        } else if let Some(from) = start.take() {
-            if path[i..].starts_with("::") && !crates.contains(&&path[from..i]) {
-                crates.push(&path[from..i]);
-            }
-        }
-        prev = c;
-    }
-    crates
-}
-
-/// Returns the objects where the function `path` may be defined: `vmlinux` or crate names.
-///
-/// Those of all the crates it names, since a generic function is instantiated in the crate that
-/// uses it: `<kernel::Vtable<m::Device>>::callback` is a function of crate `m`, not `kernel`.
-fn objects(path: &str) -> Vec<String> {
-    let path = path.trim();
-    let mut crates = crates(path);
-    // The inherent methods of primitive types (`<str>::len`) are in `core` and `alloc`.
-    if let Some(end) = path.starts_with('<').then(|| closing(path)).flatten() {
-        let inner = &path[1..end];
-        if split_as(inner).is_none() && crate_of(inner).is_none() {
-            crates.push("core");
-        }
-    }
-    let mut objects: Vec<String> = Vec::new();
-    for krate in crates {
-        let object = if VMLINUX_CRATES.contains(&krate) {
-            "vmlinux"
-        } else {
-            krate
-        };
-        if !objects.iter().any(|o| o == object) {
-            objects.push(object.into());
-        }
-    }
-    objects
-}
-
-/// Returns whether the function of symbol name `symbol` is one of crate `krate` or an instance
-/// for one of its types: whether a path in its demangled name (with its spaces, which separate
-/// `mut`, `dyn` and `as` from the paths that follow) starts with `krate`.
-fn names_crate(symbol: &str, krate: &str) -> bool {
-    rustc_demangle::try_demangle(symbol)
-        .is_ok_and(|demangled| crates(&format!("{demangled:#}")).contains(&krate))
-}
-
 /// The functions of an object: its file, and the normalised demangled name and the symbol name
 /// of each Rust function defined in it.
 type Functions = (PathBuf, Vec<(String, String)>);
@@ -236,95 +147,60 @@ impl Resolver<'_> {
         if !self.objects.contains_key(object) {
             let functions = match self.targets.file(object) {
                 Some(path) => Some((path.clone(), rust_functions(&path)?)),
-                None if object == "vmlinux" => None,
-                None => self.module_of_crate(object)?,
+                None => None,
             };
             self.objects.insert(object.into(), functions);
         }
         Ok(self.objects[object].as_ref())
     }
 
-    /// Returns the functions and the file of the module that the Rust crate `krate` builds, when
-    /// the module has another name (the crate `rnull` builds `rnull_mod.ko`): the one module in
-    /// the module directories with a function of the crate, since no other can name its items.
-    fn module_of_crate(&self, krate: &str) -> Result<Option<Functions>, Error> {
-        let mut found = Vec::new();
-        for dir in &self.targets.module_dirs {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                continue;
-            };
-            let mut paths: Vec<PathBuf> = entries
-                .filter_map(|entry| Some(entry.ok()?.path()))
-                .filter(|path| path.extension().is_some_and(|ext| ext == "ko"))
-                .collect();
-            paths.sort();
-            for path in paths {
-                // A module being written by another job of the build is not this one.
-                let Ok(functions) = rust_functions(&path) else {
-                    continue;
-                };
-                if functions
-                    .iter()
-                    .any(|(_, symbol)| names_crate(symbol, krate))
-                {
-                    found.push((path, functions));
-                }
-            }
-        }
-        if found.len() > 1 {
-            let files: Vec<String> = found.iter().map(|(p, _)| p.display().to_string()).collect();
-            return Err(Error(format!(
-                "Rust crate '{krate}' has functions in several modules: {}",
-                files.join(", ")
-            )));
-        }
-        Ok(found.pop())
-    }
-
-    /// Returns the symbol name of the function `path`, or why there is none.
-    fn resolve(&mut self, path: &str) -> Result<String, String> {
+    /// Returns the symbol name of the function `path`, listed under the objects `objects`, or
+    /// why there is none.
+    fn resolve(&mut self, objects: &[String], path: &str) -> Result<String, String> {
         if !path.contains("::") {
             return Ok(path.into());
         }
-        let objects = objects(path);
-        if objects.is_empty() {
-            return Err(format!("Rust path '{path}' names no crate"));
+        let mut symbols: Vec<String> = Vec::new();
+        for object in objects {
+            let symbol = self.resolve_in(object, path)?;
+            if !symbols.contains(&symbol) {
+                symbols.push(symbol);
+            }
         }
-        if let Some(relative) = objects
-            .iter()
-            .find(|o| ["crate", "self", "super"].contains(&o.as_str()))
-        {
-            return Err(format!(
-                "Rust path '{path}' starts with '{relative}': write it from the crate's name"
-            ));
-        }
-        let wanted = normalise(path);
-        let mut searched = Vec::new();
-        let mut found = Vec::new();
-        for object in &objects {
-            let functions = self.functions(object).map_err(|e| e.0)?;
-            let Some((_, functions)) = functions else {
-                return Err(if object == "vmlinux" {
-                    format!("Rust path '{path}': vmlinux is not at hand (pass --vmlinux FILE)")
-                } else {
-                    format!(
-                        "Rust path '{path}': no module of crate '{object}' is at hand (pass --modules DIR)"
-                    )
-                });
-            };
-            searched.push(object.to_string());
-            found.extend(
-                functions
-                    .iter()
-                    .filter(|(name, _)| *name == wanted)
-                    .map(|(_, symbol)| symbol.clone()),
-            );
-        }
-        match found.len() {
+        match symbols.len() {
             0 => Err(format!(
-                "Rust path '{path}' not found in {}",
-                searched.join(", ")
+                "Rust path '{path}': no struct klp_object of the module lists the struct klp_func \
+                 that names it, so its object is not known"
             )),
+            1 => Ok(symbols.remove(0)),
+            _ => Err(format!(
+                "Rust path '{path}' is listed under objects {} where it names different \
+                 functions",
+                objects.join(", ")
+            )),
+        }
+    }
+
+    /// Returns the symbol name of the function `path` in `object`, or why there is none.
+    fn resolve_in(&mut self, object: &str, path: &str) -> Result<String, String> {
+        let wanted = normalise(path);
+        let Some((_, functions)) = self.functions(object).map_err(|e| e.0)? else {
+            return Err(if object == "vmlinux" {
+                format!("Rust path '{path}': vmlinux is not at hand (pass --vmlinux FILE)")
+            } else {
+                format!(
+                    "Rust path '{path}': module '{object}', which lists it, is not at hand (pass \
+                     --modules DIR)"
+                )
+            });
+        };
+        let mut found: Vec<String> = functions
+            .iter()
+            .filter(|(name, _)| *name == wanted)
+            .map(|(_, symbol)| symbol.clone())
+            .collect();
+        match found.len() {
+            0 => Err(format!("Rust path '{path}' not found in {object}")),
             1 => {
                 let symbol = found.remove(0);
                 if symbol.len() > MAX_SYMBOL_NAME {
@@ -356,14 +232,37 @@ struct Rebuilt {
     moved: BTreeMap<u64, (u64, u64)>,
 }
 
+/// Returns the objects that list each path of the module `file`, by the place of the path
+/// ([`tables::listed`]), for [`convert`].
+pub(crate) fn listed(
+    file: &object::File<'_>,
+    targets: &Targets,
+) -> Result<BTreeMap<Place, Vec<String>>, Error> {
+    if file.section_by_name(SECTION).is_none() {
+        return Ok(BTreeMap::new());
+    }
+    let Some(vmlinux) = &targets.vmlinux else {
+        fail!("{SECTION}: resolving Rust paths needs vmlinux (--vmlinux)");
+    };
+    tables::listed(file, Layout::of_vmlinux(vmlinux)?, SECTION)
+}
+
 /// Resolves the paths of the `.klp.rust_names` sections of the module in `builder` with `targets`,
-/// and rewrites them; returns the number of paths rewritten.
-pub(crate) fn convert(builder: &mut Builder<'_>, targets: &Targets) -> Result<usize, Error> {
+/// each in the objects `listed` says list it, and rewrites them; returns the number of paths
+/// rewritten.
+pub(crate) fn convert(
+    builder: &mut Builder<'_>,
+    targets: &Targets,
+    listed: &BTreeMap<Place, Vec<String>>,
+) -> Result<usize, Error> {
     let mut resolver = Resolver {
         targets,
         objects: BTreeMap::new(),
     };
-    rewrite(builder, |path| resolver.resolve(path))
+    rewrite(builder, |place, path| {
+        let objects = listed.get(&place).map_or(&[][..], Vec::as_slice);
+        resolver.resolve(objects, path)
+    })
 }
 
 /// The problems found on the way, each once.
@@ -396,7 +295,7 @@ type MovedSymbols = BTreeMap<usize, (SymbolId, u64, u64)>;
 /// lists all the problems found, one a line.
 fn rewrite(
     builder: &mut Builder<'_>,
-    mut resolve: impl FnMut(&str) -> Result<String, String>,
+    mut resolve: impl FnMut(Place, &str) -> Result<String, String>,
 ) -> Result<usize, Error> {
     let mut errors = Errors::default();
     let (rebuilt, count) = rebuild_sections(builder, &mut resolve, &mut errors);
@@ -427,10 +326,9 @@ fn rewrite(
 /// number of paths rewritten.
 fn rebuild_sections(
     builder: &Builder<'_>,
-    resolve: &mut impl FnMut(&str) -> Result<String, String>,
+    resolve: &mut impl FnMut(Place, &str) -> Result<String, String>,
     errors: &mut Errors,
 ) -> (Rebuilts, usize) {
-    let mut names: BTreeMap<Vec<u8>, Result<String, String>> = BTreeMap::new();
     let mut rebuilt = Rebuilts::new();
     let mut count = 0;
     for section in builder.sections.iter() {
@@ -459,18 +357,17 @@ fn rebuild_sections(
                 break;
             };
             let string = &data[start..start + len];
-            let name =
-                names
-                    .entry(string.to_vec())
-                    .or_insert_with(|| match std::str::from_utf8(string) {
-                        Ok(path) => resolve(path),
-                        Err(_) => Err(format!(
-                            "{SECTION}: the string '{}' is not UTF-8",
-                            String::from_utf8_lossy(string)
-                        )),
-                    });
+            // The builder's sections are the ELF sections but the null one.
+            let place = (section.id().index() + 1, start as u64);
+            let name = match std::str::from_utf8(string) {
+                Ok(path) => resolve(place, path),
+                Err(_) => Err(format!(
+                    "{SECTION}: the string '{}' is not UTF-8",
+                    String::from_utf8_lossy(string)
+                )),
+            };
             // A path not resolved stays, for the checks below to go on.
-            let name = match name {
+            let name = match &name {
                 Ok(name) => name.as_bytes(),
                 Err(e) => {
                     errors.push(e.clone());
@@ -654,55 +551,6 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn objects_searched() {
-        assert_eq!(objects("kernel::print::call_printk"), ["vmlinux"]);
-        assert_eq!(
-            objects("test_klp_rust_ftrace_target::answer"),
-            ["test_klp_rust_ftrace_target"]
-        );
-        assert_eq!(
-            objects("<kernel::error::Error as core::fmt::Debug>::fmt"),
-            ["vmlinux"]
-        );
-        assert_eq!(
-            objects("<m::Counter as core::fmt::Debug>::fmt"),
-            ["m", "vmlinux"]
-        );
-        assert_eq!(objects("<&mut m::Counter as n::Trait>::f"), ["m", "n"]);
-        assert_eq!(objects("<m::Counter>::get"), ["m"]);
-        assert_eq!(objects("<str>::len"), ["vmlinux"]);
-        assert_eq!(objects("<u32 as m::Trait>::f"), ["m"]);
-        assert_eq!(objects("core::mem::drop::<m::Counter>"), ["vmlinux", "m"]);
-        assert_eq!(
-            objects(
-                "<kernel::block::mq::OperationsVTable<rnull::NullBlkDevice>>::queue_rq_callback"
-            ),
-            ["vmlinux", "rnull"]
-        );
-        assert_eq!(objects("<[u8]>::len"), ["vmlinux"]);
-        assert_eq!(objects("<'a as m::T>::f"), ["m"]);
-    }
-
-    #[test]
-    fn crate_named() {
-        // <kernel::block::mq::operations::OperationsVTable<rnull::NullBlkDevice>>::queue_rq_callback
-        let symbol =
-            "_RNvMNtNtNtCs5lxGbhOOw2k_6kernel5block2mq10operationsINtB2_16OperationsVTable\
-                      NtCscGSrlUiii9j_5rnull13NullBlkDeviceE17queue_rq_callbackB1e_";
-        assert!(names_crate(symbol, "rnull"));
-        assert!(names_crate(symbol, "kernel"));
-        assert!(!names_crate(symbol, "mq"));
-        assert!(!names_crate(symbol, "null"));
-        // <&mut core::fmt::Formatter as core::fmt::Write>::write_str: the `core` after `&mut`.
-        let symbol = "_RNvXs5_NtCshS2CUL9MEDn_4core3fmtQNtB5_9FormatterNtB5_5Write9write_str";
-        assert!(names_crate(symbol, "core"));
-        assert!(!names_crate(symbol, "mut"));
-        assert!(!names_crate("not_a_symbol", "core"));
-        assert_eq!(crates("kernel::rnull::f"), ["kernel"]);
-        assert_eq!(crates("<dyn m::T as n::U>::f"), ["m", "n"]);
-    }
-
     /// A module with the paths `strings` at offsets `offsets` of a `.klp.rust_names` section, and
     /// a relocation against the section symbol and a symbol of its own for each.
     fn module(strings: &[(u64, &str)], size: usize) -> Builder<'static> {
@@ -771,7 +619,7 @@ mod tests {
         (data, targets)
     }
 
-    fn resolve(path: &str) -> Result<String, String> {
+    fn resolve(_: Place, path: &str) -> Result<String, String> {
         match path {
             "a::f" => Ok("_RNvCs1_1a1f".into()),
             "a::longer" => Ok("_RNvCs1_1a6longer_name".into()),
@@ -798,6 +646,20 @@ mod tests {
     }
 
     #[test]
+    fn rewrite_resolves_each_path_at_its_place() {
+        // The same path twice, which two objects may list: each is resolved at its place, the
+        // ELF index of the section (the builder's first, after the null section) and its offset.
+        let mut builder = module(&[(0, "a::f"), (8, "a::f"), (16, "plain")], 24);
+        let mut places = Vec::new();
+        let resolve = |place, path: &str| {
+            places.push(place);
+            resolve(place, path)
+        };
+        assert_eq!(rewrite(&mut builder, resolve).ok(), Some(2));
+        assert_eq!(places, [(1, 0), (1, 8), (1, 16)]);
+    }
+
+    #[test]
     fn rewrite_leaves_symbol_names_alone() {
         let mut builder = module(&[(0, "plain"), (8, "other")], 16);
         assert_eq!(rewrite(&mut builder, resolve).ok(), Some(0));
@@ -807,9 +669,9 @@ mod tests {
     #[test]
     fn rewrite_reports_all_errors() {
         let mut builder = module(&[(0, "a::missing"), (16, "a::f"), (24, "b::missing")], 40);
-        let resolve = |path: &str| match path {
+        let resolve = |place, path: &str| match path {
             "b::missing" => Err("b".into()),
-            path => resolve(path),
+            path => resolve(place, path),
         };
         let Err(Error(e)) = rewrite(&mut builder, resolve) else {
             panic!("no error");

@@ -7,7 +7,7 @@
 //! at hand.
 
 use core::ffi::c_int;
-use kernel::{c_str, klp_func};
+use kernel::klp_func;
 
 kernel::klp_extern! {
     vmlinux {
@@ -31,13 +31,6 @@ kernel::module_livepatch! {
         vmlinux: [
             // SAFETY: `bad_nr_processes` has the ABI of `int nr_processes(void)`.
             unsafe { klp_func!(fn nr_processes() -> c_int => bad_nr_processes) },
-        ],
-        "test_klp_rust_relocs_target": [
-            // SAFETY: `bad_value` has the ABI of `static int relocs_target_value(void)`.
-            unsafe { klp_func!(fn relocs_target_value() -> c_int => bad_value) },
-        ],
-        // The paths name functions of these objects, but the build only reads the paths.
-        "klp_convert_no_such_module": [
             // SAFETY: Never loaded: the build refuses the module.
             unsafe { kernel::klp_rust_func!("kernel::no_such_function" => bad_rust) },
             // SAFETY: As above. Three functions of core demangle to this path: they differ by
@@ -47,6 +40,14 @@ kernel::module_livepatch! {
                     "core::slice::index::slice_index_fail::do_panic::runtime" => bad_rust
                 )
             },
+        ],
+        "test_klp_rust_relocs_target": [
+            // SAFETY: `bad_value` has the ABI of `static int relocs_target_value(void)`.
+            unsafe { klp_func!(fn relocs_target_value() -> c_int => bad_value) },
+            // SAFETY: As above. A function of vmlinux, listed under a module.
+            unsafe { kernel::klp_rust_func!("kernel::print::call_printk" => bad_rust) },
+        ],
+        "klp_convert_no_such_module": [
             // SAFETY: As above. No such module is built.
             unsafe { kernel::klp_rust_func!("klp_convert_no_such_module::function" => bad_rust) },
         ],
