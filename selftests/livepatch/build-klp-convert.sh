@@ -96,7 +96,7 @@ for expect in \
 	"symbol 'part' of test_klp_rust_relocs_target has no position 3: only 2 symbols have that name" \
 	"Rust path 'kernel::no_such_function' not found in vmlinux" \
 	"Rust path 'core::slice::index::slice_index_fail::do_panic::runtime' is ambiguous: 3 functions: _RNvNvNvNtNtCs" \
-	"Rust path 'kernel::print::call_printk' not found in test_klp_rust_relocs_target" \
+	"Rust path 'kernel::print::call_printk' not found in test_klp_rust_relocs_target, which lists it: it is a function of vmlinux, list it under vmlinux" \
 	"Rust path 'klp_convert_no_such_module::function': module 'klp_convert_no_such_module', which lists it, is not at hand (pass --modules DIR)"; do
 	check_refused "klp-convert: refuses the build: $expect" "$status" "$output" \
 		"klp_convert_bad.ko: $expect" "$work/bad/klp_convert_bad.ko"

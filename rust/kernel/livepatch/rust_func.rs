@@ -55,7 +55,7 @@ impl Func {
     /// # Safety
     ///
     /// `new_func` must be a function with the ABI of the function `path` denotes in the object
-    /// this entry is placed in, compiled by the same compiler: the same signature, with the same
+    /// this entry is listed under, compiled by the same compiler: the same signature, with the same
     /// calling convention and the same types, and no `#[track_caller]` on either (it adds a hidden
     /// parameter). It must be sound for any arguments the callers of that function pass, from any
     /// context they call it in: if that function is safe, so is `new_func`, and an `unsafe`
@@ -107,9 +107,16 @@ impl Func {
 ///
 /// # Examples
 ///
+/// Each path is resolved in the object that lists its table: a function of the `kernel` crate in
+/// vmlinux, one of a driver in the driver's module.
+///
 /// ```
 /// use core::fmt;
-/// use kernel::{error::Error, livepatch::FuncTable};
+/// use kernel::{
+///     c_str,
+///     error::Error,
+///     livepatch::{FuncTable, Object, ObjectTable},
+/// };
 ///
 /// fn error_fmt(e: &Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 ///     write!(f, "error {}", e.to_errno())
@@ -119,7 +126,7 @@ impl Func {
 ///     42
 /// }
 ///
-/// static FUNCS: FuncTable<2> = FuncTable::new([
+/// static VMLINUX_FUNCS: FuncTable<1> = FuncTable::new([
 ///     // SAFETY: `error_fmt` is safe and has the type of the target, which the macro checks; the
 ///     // target is not `#[track_caller]`.
 ///     unsafe {
@@ -127,8 +134,16 @@ impl Func {
 ///             <kernel::error::Error as core::fmt::Debug>::fmt => error_fmt
 ///         )
 ///     },
+/// ]);
+///
+/// static DRIVER_FUNCS: FuncTable<1> = FuncTable::new([
 ///     // SAFETY: `my_driver::answer` is a safe `fn() -> u32`, as `answer` is.
 ///     unsafe { kernel::klp_rust_func!("my_driver::answer" => answer) },
+/// ]);
+///
+/// static OBJECTS: ObjectTable<2> = ObjectTable::new([
+///     Object::vmlinux(&VMLINUX_FUNCS),
+///     Object::module(c_str!("my_driver"), &DRIVER_FUNCS),
 /// ]);
 /// ```
 #[macro_export]

@@ -28,7 +28,7 @@ use crate::Error;
 use object::build::elf::{Builder, SectionData, SectionId, SymbolId};
 use object::build::Id;
 use object::elf;
-use object::read::Object;
+use object::read::{Object, ObjectSection};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -169,8 +169,8 @@ impl Resolver<'_> {
         }
         match symbols.len() {
             0 => Err(format!(
-                "Rust path '{path}': no struct klp_object of the module lists the struct klp_func \
-                 that names it, so its object is not known"
+                "Rust path '{path}': no struct klp_object of the module lists a struct klp_func \
+                 that names it, so its object is not known (list its table in an Object)"
             )),
             1 => Ok(symbols.remove(0)),
             _ => Err(format!(
@@ -200,7 +200,19 @@ impl Resolver<'_> {
             .map(|(_, symbol)| symbol.clone())
             .collect();
         match found.len() {
-            0 => Err(format!("Rust path '{path}' not found in {object}")),
+            0 => {
+                // The likely mistake: a function of the kernel crate listed under a module.
+                let in_vmlinux = object != "vmlinux"
+                    && self.functions("vmlinux").is_ok_and(|functions| {
+                        functions.is_some_and(|(_, f)| f.iter().any(|(name, _)| *name == wanted))
+                    });
+                let hint = if in_vmlinux {
+                    ", which lists it: it is a function of vmlinux, list it under vmlinux"
+                } else {
+                    ""
+                };
+                Err(format!("Rust path '{path}' not found in {object}{hint}"))
+            }
             1 => {
                 let symbol = found.remove(0);
                 if symbol.len() > MAX_SYMBOL_NAME {
@@ -238,7 +250,16 @@ pub(crate) fn listed(
     file: &object::File<'_>,
     targets: &Targets,
 ) -> Result<BTreeMap<Place, Vec<String>>, Error> {
-    if file.section_by_name(SECTION).is_none() {
+    // Only paths are resolved: symbol names need no object, nor vmlinux.
+    let has_paths = file
+        .sections()
+        .filter(|section| section.name() == Ok(SECTION))
+        .any(|section| {
+            section
+                .data()
+                .is_ok_and(|data| data.windows(2).any(|w| w == b"::"))
+        });
+    if !has_paths {
         return Ok(BTreeMap::new());
     }
     let Some(vmlinux) = &targets.vmlinux else {
