@@ -317,10 +317,13 @@ mod tests {
     use object::Endianness;
 
     /// Where no object is at hand, so that no name is checked.
-    const NOWHERE: Targets = Targets {
-        vmlinux: None,
-        module_dirs: Vec::new(),
-    };
+    fn nowhere() -> Targets {
+        Targets {
+            vmlinux: None,
+            module_dirs: Vec::new(),
+            vmlinux_btf: std::cell::OnceCell::new(),
+        }
+    }
 
     /// A module with the undefined livepatch symbol `.klp.sym.<object>.f,0` of each of `objects`,
     /// and a loaded section of each name of `sections`, with a relocation section holding a
@@ -384,7 +387,7 @@ mod tests {
 
     /// The error `convert` reports for `builder`, one line a problem.
     fn error(mut builder: Builder<'_>) -> Vec<String> {
-        match convert(&mut builder, &NOWHERE) {
+        match convert(&mut builder, &nowhere()) {
             Ok(n) => panic!("{n} relocations converted, no error"),
             Err(Error(e)) => e.lines().map(str::to_owned).collect(),
         }
@@ -393,7 +396,7 @@ mod tests {
     #[test]
     fn converts_references() {
         let mut builder = module(&["vmlinux", "m"], &[".text", ".data"], elf::R_X86_64_PLT32);
-        assert_eq!(convert(&mut builder, &NOWHERE).ok(), Some(4));
+        assert_eq!(convert(&mut builder, &nowhere()).ok(), Some(4));
         assert_eq!(
             klp_relas(&builder),
             [
@@ -456,7 +459,7 @@ mod tests {
             &[".init.text", ".init.data"],
             elf::R_X86_64_64,
         );
-        assert_eq!(convert(&mut builder, &NOWHERE).ok(), Some(2));
+        assert_eq!(convert(&mut builder, &nowhere()).ok(), Some(2));
         assert_eq!(
             klp_relas(&builder),
             [
@@ -469,7 +472,7 @@ mod tests {
     #[test]
     fn names_sections_without_a_dot() {
         let mut builder = module(&["vmlinux", "m"], &["__bug_table"], elf::R_X86_64_PC32);
-        assert_eq!(convert(&mut builder, &NOWHERE).ok(), Some(2));
+        assert_eq!(convert(&mut builder, &nowhere()).ok(), Some(2));
         assert_eq!(
             klp_relas(&builder),
             [
@@ -506,7 +509,7 @@ mod tests {
     fn converts_vmlinux_references_from_sections_read_at_load() {
         let sections = ["__jump_table", ".altinstructions", ".static_call_sites"];
         let mut builder = module(&["vmlinux"], &sections, elf::R_X86_64_PC32);
-        assert_eq!(convert(&mut builder, &NOWHERE).ok(), Some(3));
+        assert_eq!(convert(&mut builder, &nowhere()).ok(), Some(3));
         assert_eq!(
             klp_relas(&builder),
             [

@@ -109,6 +109,7 @@ fn main() {
     let mut targets = Targets {
         vmlinux: None,
         module_dirs: Vec::new(),
+        vmlinux_btf: std::cell::OnceCell::new(),
     };
     let mut module = None;
     let mut args = env::args().skip(1);

@@ -238,27 +238,27 @@ pub(crate) fn check(file: &object::File<'_>, targets: &Targets) -> Result<(), Er
     let Some(vmlinux) = &targets.vmlinux else {
         fail!("{SECTION}: the prototype check needs vmlinux (--vmlinux)");
     };
-    let Some(base) = Btf::from_elf(&read(vmlinux)?, None)? else {
+    let Some(base) = targets.vmlinux_btf()? else {
         fail!(
             "{}: no BTF to check the prototypes of replaced functions against: build the kernel \
              with CONFIG_DEBUG_INFO_BTF",
             vmlinux.display()
         );
     };
-    let layout = Layout::from_btf(&base)?;
+    let layout = Layout::from_btf(base)?;
 
     let mut problems = Vec::new();
     let mut modules = BTreeMap::new();
     for record in records(file, layout)? {
         let btf = if record.object == "vmlinux" {
-            &base
+            base
         } else {
             let Some(path) = targets.file(&record.object) else {
                 // Not at hand: checked when it is.
                 continue;
             };
             if !modules.contains_key(&record.object) {
-                let btf = module_btf(&path, vmlinux, &base)?;
+                let btf = module_btf(&path, vmlinux, base)?;
                 modules.insert(record.object.clone(), btf);
             }
             &modules[&record.object]

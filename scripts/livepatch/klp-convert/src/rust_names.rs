@@ -265,7 +265,14 @@ pub(crate) fn listed(
     let Some(vmlinux) = &targets.vmlinux else {
         fail!("{SECTION}: resolving Rust paths needs vmlinux (--vmlinux)");
     };
-    tables::listed(file, Layout::of_vmlinux(vmlinux)?, SECTION)
+    let Some(btf) = targets.vmlinux_btf()? else {
+        fail!(
+            "{}: no BTF, to read the layout of struct klp_func and klp_object from: build the \
+             kernel with CONFIG_DEBUG_INFO_BTF",
+            vmlinux.display()
+        );
+    };
+    tables::listed(file, Layout::from_btf(btf)?, SECTION)
 }
 
 /// Resolves the paths of the `.klp.rust_names` sections of the module in `builder` with `targets`,

@@ -14,7 +14,7 @@
 //! structures is vmlinux's, from its BTF.
 
 use crate::btf::Btf;
-use crate::{read, Error};
+use crate::Error;
 use object::read::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
 use object::{RelocationFlags, SectionIndex, SectionKind};
 use std::collections::BTreeMap;
@@ -51,18 +51,6 @@ impl Layout {
             name: name.into(),
             funcs: funcs.into(),
         })
-    }
-
-    /// Reads the layout from the BTF of the vmlinux at `path`.
-    pub(crate) fn of_vmlinux(path: &std::path::Path) -> Result<Self, Error> {
-        match Btf::from_elf(&read(path)?, None)? {
-            Some(btf) => Self::from_btf(&btf),
-            None => fail!(
-                "{}: no BTF, to read the layout of struct klp_func and klp_object from: build the \
-                 kernel with CONFIG_DEBUG_INFO_BTF",
-                path.display()
-            ),
-        }
     }
 }
 

@@ -2,8 +2,10 @@
 
 //! The objects a live patch refers to, vmlinux and modules, and their symbols.
 
+use crate::btf::Btf;
 use crate::{read, Error};
 use object::read::{Object, ObjectSymbol};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -11,9 +13,24 @@ use std::path::{Path, PathBuf};
 pub(crate) struct Targets {
     pub(crate) vmlinux: Option<PathBuf>,
     pub(crate) module_dirs: Vec<PathBuf>,
+    /// The BTF of vmlinux, once read: the prototype check and the tables both need it.
+    pub(crate) vmlinux_btf: OnceCell<Option<Btf>>,
 }
 
 impl Targets {
+    /// Returns the BTF of vmlinux, reading it the first time; `None` if vmlinux is not at hand or
+    /// has none.
+    pub(crate) fn vmlinux_btf(&self) -> Result<Option<&Btf>, Error> {
+        if let Some(btf) = self.vmlinux_btf.get() {
+            return Ok(btf.as_ref());
+        }
+        let btf = match &self.vmlinux {
+            Some(vmlinux) => Btf::from_elf(&read(vmlinux)?, None)?,
+            None => None,
+        };
+        Ok(self.vmlinux_btf.get_or_init(|| btf).as_ref())
+    }
+
     /// Returns the file of `object` (`vmlinux`, or a module name), `None` if it is not at hand.
     pub(crate) fn file(&self, object: &str) -> Option<PathBuf> {
         if object == "vmlinux" {
